@@ -1,0 +1,42 @@
+"""Loaders: the only code that knows the files in data/ (and the basemap in static/basemap/).
+
+No Streamlit here; pages cache these through a thin wrapper.
+"""
+
+from ._paths import DATA_DIR
+from ._problems import DataError, Problem
+from .tables import (
+    load_agreements,
+    load_cargo,
+    load_corridor_waypoints,
+    load_corridors,
+    load_figures,
+    load_gate_pairs,
+    load_places,
+    load_service_stops,
+    load_services,
+    load_sources,
+    load_table,
+    split_ids,
+)
+from ._validation import ValidationResult, validate_data_dir
+
+__all__ = [
+    "DATA_DIR",
+    "DataError",
+    "Problem",
+    "ValidationResult",
+    "load_agreements",
+    "load_cargo",
+    "load_corridor_waypoints",
+    "load_corridors",
+    "load_figures",
+    "load_gate_pairs",
+    "load_places",
+    "load_service_stops",
+    "load_services",
+    "load_sources",
+    "load_table",
+    "split_ids",
+    "validate_data_dir",
+]
