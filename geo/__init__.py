@@ -1,21 +1,91 @@
-"""Route engine for Corridor Atlas: pure, typed geometry with no Streamlit import."""
+"""Route engine for Corridor Atlas: pure, typed geometry with no Streamlit import.
 
+Coordinates are (lon, lat) in EPSG:4326 throughout; distances are great-circle on a sphere of the
+mean Earth radius, in km and nautical miles (1 nm = 1.852 km).
+
+Sea legs come from the ``searoute`` package's offline network (`sea_route`), with the Arctic passages
+always closed, curated approach waypoints near ports (``_approaches``), a few patches where the
+network cuts across an island (``_patches``), and a great-circle fallback when searoute finds nothing.
+
+Antimeridian: routes across the Pacific are normalised to longitudes in [-180, 180] and split at ±180°
+(by the ``antimeridian`` package) into a MultiLineString, for storage and export; the map draws with
+``pdk.View(type="MapView", repeat=True)`` so the split parts join visually. `to_path_parts` gives
+PathLayer-ready coordinate lists, none of which jumps more than 180° of longitude between vertices.
+Lengths are always measured before splitting, on the sphere, so the split never changes a distance.
+"""
+
+from ._antimeridian import (
+    normalize_longitude,
+    simplify_for_display,
+    split_at_antimeridian,
+    to_path_parts,
+    unwrap_longitudes,
+)
+from ._approaches import APPROACHES, REGIONAL_LINKS, Approach, RegionalLink, find_approach, regional_path
+from ._corridor import AirArc, LandRoute, LengthDifference, air_arc, land_route, length_difference
 from ._distance import (
     EARTH_RADIUS_KM,
     KM_PER_NM,
+    LonLat,
     distance_to_geometry_km,
     geometry_length_km,
     great_circle_km,
     great_circle_nm,
+    interpolate_great_circle,
     path_length_km,
 )
+from ._land import crosses_land, geodesic_circle, land_crossing_km
+from ._passages import ALWAYS_CLOSED, CLOSABLE_PASSAGES, SHORTHANDS, resolve_closed, restrictions_for
+from ._patches import NETWORK_PATCHES, NetworkPatch
+from ._rotation import Rotation, rotation, sailings_per_year, vessels_needed
+from ._sea import DEFAULT_SPEED_KN, Method, SeaRoute, canal_zones, passage_locations, sea_route, with_speed
 
 __all__ = [
+    "ALWAYS_CLOSED",
+    "APPROACHES",
+    "CLOSABLE_PASSAGES",
+    "DEFAULT_SPEED_KN",
     "EARTH_RADIUS_KM",
     "KM_PER_NM",
+    "NETWORK_PATCHES",
+    "REGIONAL_LINKS",
+    "SHORTHANDS",
+    "AirArc",
+    "Approach",
+    "LandRoute",
+    "LengthDifference",
+    "LonLat",
+    "Method",
+    "NetworkPatch",
+    "RegionalLink",
+    "Rotation",
+    "SeaRoute",
+    "air_arc",
+    "canal_zones",
+    "crosses_land",
     "distance_to_geometry_km",
+    "find_approach",
+    "geodesic_circle",
     "geometry_length_km",
     "great_circle_km",
     "great_circle_nm",
+    "interpolate_great_circle",
+    "land_crossing_km",
+    "land_route",
+    "length_difference",
+    "normalize_longitude",
+    "passage_locations",
     "path_length_km",
+    "regional_path",
+    "resolve_closed",
+    "restrictions_for",
+    "rotation",
+    "sailings_per_year",
+    "sea_route",
+    "simplify_for_display",
+    "split_at_antimeridian",
+    "to_path_parts",
+    "unwrap_longitudes",
+    "vessels_needed",
+    "with_speed",
 ]

@@ -46,7 +46,9 @@ def _normalize_coords(coords: Coords) -> Coords:
     of its predecessor so that it does not count as a crossing of its own."""
     folded: Coords = []
     for lon, lat in coords:
-        value = normalize_longitude(lon)
+        # Longitudes already in range are kept bit for bit (folding 106.78 gives 106.77999999999997);
+        # folded ones are rounded to 1e-9° (0.1 mm) for the same reason.
+        value = lon if -180.0 <= lon <= 180.0 else round(normalize_longitude(lon), 9)
         if value == -180.0 and folded and folded[-1][0] > 0:
             value = 180.0
         folded.append((value, lat))

@@ -137,7 +137,6 @@ def _flatten(parts: Iterable[BaseGeometry]) -> list[BaseGeometry]:
     return flat
 
 
-
 def _continue_longitude(previous: float, lon: float) -> float:
     """``lon`` shifted by whole turns to lie within 180° of ``previous``."""
     return lon + 360.0 * round((previous - lon) / 360.0)

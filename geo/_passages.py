@@ -31,9 +31,7 @@ SHORTHANDS: dict[str, tuple[str, ...]] = {
 ALWAYS_CLOSED: tuple[str, ...] = ("bering", "northwest")
 """Arctic passages (searoute's names): never open, whatever a scenario asks."""
 
-REPORTED_PASSAGES: frozenset[str] = frozenset(
-    (*CLOSABLE_PASSAGES, "south_africa", "chili", *ALWAYS_CLOSED)
-)
+REPORTED_PASSAGES: frozenset[str] = frozenset((*CLOSABLE_PASSAGES, "south_africa", "chili", *ALWAYS_CLOSED))
 """Passage tags worth showing; searoute also tags internal edges such as ``segment``."""
 
 

@@ -5,6 +5,7 @@ No Streamlit here; pages cache these through a thin wrapper.
 
 from ._paths import DATA_DIR
 from ._problems import DataError, Problem
+from .bundle import LoadResult, Tables, load_all
 from .tables import (
     load_agreements,
     load_cargo,
@@ -17,6 +18,7 @@ from .tables import (
     load_services,
     load_sources,
     load_table,
+    load_translations,
     split_ids,
 )
 from ._validation import ValidationResult, validate_data_dir
@@ -24,9 +26,12 @@ from ._validation import ValidationResult, validate_data_dir
 __all__ = [
     "DATA_DIR",
     "DataError",
+    "LoadResult",
     "Problem",
+    "Tables",
     "ValidationResult",
     "load_agreements",
+    "load_all",
     "load_cargo",
     "load_corridor_waypoints",
     "load_corridors",
@@ -37,6 +42,7 @@ __all__ = [
     "load_services",
     "load_sources",
     "load_table",
+    "load_translations",
     "split_ids",
     "validate_data_dir",
 ]

@@ -17,8 +17,6 @@ from ._checks import column_cells
 from ._problems import Problem
 from ._read import RawTable
 
-# Lon/lat box of the 1:10m regional layers (Gulf of Tonkin, the Lạng Sơn–Guangxi border).
-REGION_BOX = (95.0, 0.0, 125.0, 30.0)
 # Reclaimed terminals and harbour points can sit off a generalised coastline.
 COUNTRY_TOLERANCE_KM = 10.0
 GATE_MAX_BORDER_KM = 3.0
@@ -56,17 +54,37 @@ def _coordinates(row: dict[str, str]) -> tuple[float, float] | None:
 
 @cache
 def _coastline(resolution: str) -> BaseGeometry:
-    """Land boundaries; clipped after taking the boundary so box edges never count as coast."""
-    return basemap.land_union(resolution).boundary
+    """Land boundaries without the edges of the regional clip box, which are not coast."""
+    boundary = shapely.union_all(basemap.load_land(resolution).boundary.to_numpy())
+    if resolution != "10m_region":
+        return boundary
+    box_edges = shapely.box(*basemap.REGION_BOUNDS).boundary.buffer(1e-6)
+    return shapely.difference(boundary, box_edges)
+
+
+@cache
+def _country_shapes(resolution: str) -> dict[str, BaseGeometry]:
+    """One geometry per ISO code, built once per process."""
+    countries = basemap.load_countries(resolution)
+    return {
+        iso: shapely.union_all(group.geometry.to_numpy())
+        for iso, group in countries.groupby("iso_a2")
+        if iso
+    }
+
+
+@cache
+def _border_lines(resolution: str) -> BaseGeometry:
+    return shapely.union_all(basemap.load_borders(resolution).geometry.to_numpy())
 
 
 def _in_region(point: tuple[float, float]) -> bool:
-    west, south, east, north = REGION_BOX
+    west, south, east, north = basemap.REGION_BOUNDS
     return west <= point[0] <= east and south <= point[1] <= north
 
 
-def _countries(point: tuple[float, float]):
-    return basemap.load_countries("10m_region" if _in_region(point) else "50m")
+def _resolution(point: tuple[float, float]) -> str:
+    return "10m_region" if _in_region(point) else "50m"
 
 
 def _near(geometry: BaseGeometry, point: tuple[float, float]) -> BaseGeometry:
@@ -77,13 +95,10 @@ def _near(geometry: BaseGeometry, point: tuple[float, float]) -> BaseGeometry:
 
 
 def _distance_to_country_km(point: tuple[float, float], iso_a2: str) -> float | None:
-    countries = _countries(point)
-    shapes = countries.loc[countries["iso_a2"] == iso_a2, "geometry"]
-    if shapes.empty:
-        shapes = basemap.load_countries("50m").query("iso_a2 == @iso_a2")["geometry"]
-    if shapes.empty:
+    shape = _country_shapes(_resolution(point)).get(iso_a2) or _country_shapes("50m").get(iso_a2)
+    if shape is None:
         return None
-    nearby = _near(shapely.union_all(shapes.to_numpy()), point)
+    nearby = _near(shape, point)
     if nearby.is_empty:
         return float("inf")
     return distance_to_geometry_km(point, nearby)
@@ -111,7 +126,7 @@ def _country_problems(file: str, line: int, row: dict[str, str], point: tuple[fl
 
 
 def _country_at(point: tuple[float, float]) -> str | None:
-    countries = _countries(point)
+    countries = basemap.load_countries(_resolution(point))
     hits = countries[countries.covers(shapely.Point(point))]
     if hits.empty:
         return None
@@ -121,8 +136,7 @@ def _country_at(point: tuple[float, float]) -> str | None:
 
 def _border_problems(file: str, line: int, row: dict[str, str], point: tuple[float, float]) -> list[Problem]:
     limit = GATE_MAX_BORDER_KM if row["kind"] == "border_gate" else RAIL_STATION_MAX_BORDER_KM
-    borders = basemap.load_borders("10m_region" if _in_region(point) else "50m")
-    nearby = _near(shapely.union_all(borders.geometry.to_numpy()), point)
+    nearby = _near(_border_lines(_resolution(point)), point)
     distance = float("inf") if nearby.is_empty else distance_to_geometry_km(point, nearby)
     if distance <= limit:
         return []
@@ -134,7 +148,7 @@ def _border_problems(file: str, line: int, row: dict[str, str], point: tuple[flo
 def _coast_problems(file: str, line: int, row: dict[str, str], point: tuple[float, float]) -> list[Problem]:
     river = row.get("waterfront") == "river"
     limit = RIVER_PORT_MAX_COAST_KM if river else SEA_PORT_MAX_COAST_KM
-    nearby = _near(_coastline("10m_region" if _in_region(point) else "50m"), point)
+    nearby = _near(_coastline(_resolution(point)), point)
     distance = float("inf") if nearby.is_empty else distance_to_geometry_km(point, nearby)
     if distance <= limit:
         return []

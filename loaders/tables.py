@@ -122,3 +122,23 @@ def load_corridor_waypoints(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Ordered corridor waypoints (corridor_waypoints.csv), sorted by corridor and sequence."""
     frame = load_table("corridor_waypoints", data_dir)
     return frame.sort_values(["corridor_id", "seq"], ignore_index=True)
+
+
+def load_translations(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """UI strings in English, Vietnamese and Chinese (translations.csv)."""
+    return load_table("translations", data_dir)
+
+
+TABLE_LOADERS = {
+    "sources": load_sources,
+    "places": load_places,
+    "gate_pairs": load_gate_pairs,
+    "services": load_services,
+    "service_stops": load_service_stops,
+    "cargo": load_cargo,
+    "agreements": load_agreements,
+    "figures": load_figures,
+    "corridors": load_corridors,
+    "corridor_waypoints": load_corridor_waypoints,
+    "translations": load_translations,
+}

@@ -37,6 +37,7 @@ WORLD_ATLAS = "world-atlas@2.0.2"
 OUT_DIR = Path(__file__).resolve().parent.parent / "static" / "basemap"
 # Gulf of Tonkin, the Lạng Sơn–Guangxi border and the Strait of Malacca: lon 95..125, lat 0..30.
 REGION_BOX = box(95.0, 0.0, 125.0, 30.0)
+RESOLUTIONS = ("110m", "50m", "10m")
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,14 @@ def read_topology(path: Path) -> dict[str, Any]:
 
 def decode_arcs(topology: dict[str, Any]) -> list[np.ndarray]:
     """Return every arc as an (n, 2) array of lon/lat; arcs are quantised and delta-encoded."""
-    (scale_x, scale_y), (shift_x, shift_y) = topology["transform"]["scale"], topology["transform"]["translate"]
+    (scale_x, scale_y) = topology["transform"]["scale"]
+    (shift_x, shift_y) = topology["transform"]["translate"]
     arcs = []
     for arc in topology["arcs"]:
         quantised = np.cumsum(np.asarray(arc, dtype=np.int64), axis=0)
-        arcs.append(np.column_stack([quantised[:, 0] * scale_x + shift_x, quantised[:, 1] * scale_y + shift_y]))
+        arcs.append(
+            np.column_stack([quantised[:, 0] * scale_x + shift_x, quantised[:, 1] * scale_y + shift_y])
+        )
     return arcs
 
 
@@ -168,7 +172,8 @@ def _lines_in(geometry: BaseGeometry) -> Iterator[LineString]:
 def land_geometry(topology: dict[str, Any], arcs: Sequence[np.ndarray]) -> MultiPolygon:
     """All land polygons of a world-atlas `land` object."""
     polygons = [
-        polygon for geometry in topology["objects"]["land"]["geometries"]
+        polygon
+        for geometry in topology["objects"]["land"]["geometries"]
         for polygon in planar_polygons(geometry, arcs)
     ]
     return MultiPolygon(polygons)
@@ -220,7 +225,10 @@ def border_features(
             for owner in (first, second)
         )
         properties = {
-            "iso_a2_a": sides[0][0], "name_a": sides[0][1], "iso_a2_b": sides[1][0], "name_b": sides[1][1],
+            "iso_a2_a": sides[0][0],
+            "name_a": sides[0][1],
+            "iso_a2_b": sides[1][0],
+            "name_b": sides[1][1],
         }
         merged = shapely.line_merge(MultiLineString([arcs[index] for index in sorted(arc_indices)]))
         lines = antimeridian.fix_shape(merged, great_circle=False)
@@ -275,8 +283,10 @@ def write_geojson(
 def build(source: Path, out_dir: Path) -> dict[str, int]:
     """Write every basemap layer into `out_dir`; return file sizes in bytes."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    land_110m, land_50m, land_10m = (read_topology(source / f"land-{res}.json") for res in ("110m", "50m", "10m"))
-    countries_50m, countries_10m = (read_topology(source / f"countries-{res}.json") for res in ("50m", "10m"))
+    land_110m, land_50m, land_10m = (read_topology(source / f"land-{res}.json") for res in RESOLUTIONS)
+    countries_50m, countries_10m = (
+        read_topology(source / f"countries-{res}.json") for res in RESOLUTIONS[1:]
+    )
     arcs_50m, arcs_10m = decode_arcs(countries_50m), decode_arcs(countries_10m)
     region_land = clip_to_region(land_geometry(land_10m, decode_arcs(land_10m)))
 
@@ -310,8 +320,9 @@ def main() -> None:
         source = args.source or fetch_world_atlas(Path(workdir))
         sizes = build(source, args.out)
     for name, size in sizes.items():
-        print(f"{name}.geojson  {size / 1024:8.1f} KB")
-    print(f"overview (land_50m + borders_50m)  {(sizes['land_50m'] + sizes['borders_50m']) / 1024:.1f} KB")
+        print(f"{name + '.geojson':34} {size:>9,} bytes")
+    overview = sizes["land_50m"] + sizes["borders_50m"]
+    print(f"{'overview (land_50m + borders_50m)':34} {overview:>9,} bytes")
 
 
 if __name__ == "__main__":

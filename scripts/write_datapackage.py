@@ -299,6 +299,21 @@ RESOURCES: list[dict] = [
             "foreignKeys": [_fk("corridor_id", "corridors", "corridor_id"), _fk("place_id", "places")],
         },
     },
+    {
+        "name": "translations",
+        "path": "translations.csv",
+        "title": "User-interface text in English, Vietnamese and Chinese",
+        "schema": {
+            "fields": [
+                {"name": "key", "type": "string", "description": "Key used by the code",
+                 "constraints": {"required": True, "unique": True, "pattern": "^[a-z0-9_.]+$"}},
+                _text("en", "English", True),
+                _text("vi", "Vietnamese", True),
+                _text("zh", "Chinese (Simplified)", True),
+            ],
+            "primaryKey": "key",
+        },
+    },
 ]
 
 
