@@ -25,6 +25,7 @@ LAYER_IDS = (
     "zones",
     "land-corridors",
     "air-links",
+    "gate-pairs",
     "sea-routes",
     "scenario-routes",
     "places",

@@ -50,19 +50,19 @@ class RegionalLink:
 APPROACHES: tuple[Approach, ...] = (
     # Hai Phong: Tân Vũ lies on the Nam Triệu estuary, Lạch Huyện on the south shore of Cát Hải;
     # both reach open water to the south, west of Cát Bà island.
-    Approach("tan_vu", (106.78, 20.85), ((106.80, 20.78), (106.84, 20.70)), "hai_phong"),
+    Approach("tan_vu", (106.78, 20.85), ((106.80, 20.79), (106.82, 20.74)), "hai_phong"),
     Approach("lach_huyen", (106.90, 20.79), ((106.89, 20.72),), "hai_phong"),
     # Beibu Gulf Port: Qinzhou and Fangchenggang open southwards from their bays; Beihai's port
     # lies on the north shore of its peninsula and leaves to the west.
-    Approach("qinzhou", (108.61, 21.69), ((108.62, 21.60), (108.62, 21.50)), "beibu_gulf"),
-    Approach("fangchenggang", (108.36, 21.60), ((108.36, 21.54), (108.40, 21.45)), "beibu_gulf"),
-    Approach("beihai", (109.09, 21.47), ((109.09, 21.51), (109.00, 21.45)), "beibu_gulf"),
+    Approach("qinzhou", (108.61, 21.69), ((108.62, 21.60), (108.59, 21.53)), "beibu_gulf"),
+    Approach("fangchenggang", (108.36, 21.60), ((108.37, 21.54), (108.42, 21.50)), "beibu_gulf"),
+    Approach("beihai", (109.09, 21.47), ((109.09, 21.52), (109.02, 21.50)), "beibu_gulf"),
 )
 
 REGIONAL_LINKS: tuple[RegionalLink, ...] = (
-    # South of the island arc that runs from Cát Bà past Cô Tô: the straight line from Hai Phong
-    # to the Beibu ports crosses it.
-    RegionalLink(("hai_phong", "beibu_gulf"), ((107.60, 20.55),)),
+    # South of the island arc that runs from Cát Bà past Cô Tô, which the straight line from Hai Phong
+    # to the Beibu ports crosses; every leg through it keeps > 3 km from 10m land.
+    RegionalLink(("hai_phong", "beibu_gulf"), ((107.55, 20.50),)),
 )
 
 

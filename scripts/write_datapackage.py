@@ -114,6 +114,8 @@ RESOURCES: list[dict] = [
                  "constraints": {"pattern": "^[A-Z]{2}[A-Z2-9]{3}$"}},
                 {"name": "iata", "type": "string", "description": "IATA airport code",
                  "constraints": {"pattern": "^[A-Z]{3}$"}},
+                _enum("waterfront", ["sea", "river"],
+                      "Ports and terminals: on the sea coast, or up a river (Kolkata, Antwerp)", required=False),
                 _enum("status", STATUS, "Operating state, empty where not meaningful", required=False),
                 _enum("coord_method", ["reference", "reference_adjusted", "approximate"],
                       "How the coordinate was obtained"),

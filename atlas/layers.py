@@ -1,0 +1,199 @@
+"""Records for each map layer, in the chosen language, with text tooltips that name their sources.
+
+Tooltips are plain text (Streamlit escapes data values in them), so a name can never inject markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import geo
+import pandas as pd
+from loaders import Tables, split_ids
+
+from . import style
+from .i18n import localized, nfc
+from .model import AirLink, CorridorLine, ServicePlan, service_row
+
+Translate = Callable[..., str]
+Record = dict[str, Any]
+
+SOLID = [0, 0]
+DASHED = [3, 2]
+# Degrees: simplification tolerances for the zoom levels the app uses.
+WORLD_TOLERANCE_DEG = 0.05
+REGION_TOLERANCE_DEG = 0.005
+POINT_KINDS = ("port", "terminal", "border_gate", "rail_border_station", "airport", "city")
+ZONE_KINDS = ("economic_zone", "industrial_park")
+
+
+def source_label(tables: Tables, source_ids: Iterable[str]) -> str:
+    """Short citation: publisher and date of each source."""
+    frame = tables.sources.set_index("source_id")
+    parts = []
+    for source_id in source_ids:
+        if source_id in frame.index:
+            row = frame.loc[source_id]
+            date = row["published_date"] if isinstance(row["published_date"], str) else "n.d."
+            parts.append(f"{row['publisher'].split(' (')[0]}, {date}")
+    return "; ".join(dict.fromkeys(parts))
+
+
+def place_records(tables: Tables, language: str, t: Translate, kinds: Sequence[str] = POINT_KINDS,
+                  only: Iterable[str] | None = None) -> list[Record]:
+    """Dots for places of the given kinds (optionally only some ids)."""
+    places = tables.places.loc[tables.places["kind"].isin(kinds)]
+    if only is not None:
+        places = places.loc[places["id"].isin(list(only))]
+    records = []
+    for row in places.to_dict("records"):
+        colour = style.PLACE_COLOURS[row["kind"]]
+        hollow = row["status"] in ("planned", "suspended")
+        name = localized(row, language)
+        status = t(f"status.{row['status']}") if isinstance(row["status"], str) else ""
+        lines = [name, t(f"kind.{row['kind']}") + (f" · {status}" if status else "")]
+        if row["coord_method"] == "approximate":
+            lines.append(t("map.approximate_location"))
+        lines.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        records.append({
+            "id": row["id"],
+            "position": [round(float(row["lon_deg"]), 5), round(float(row["lat_deg"]), 5)],
+            "color": colour,
+            "fill": [255, 255, 255, 255] if hollow else colour,
+            "radius": 4 if row["kind"] == "city" else 6,
+            "tooltip": nfc("\n".join(lines)),
+        })
+    return records
+
+
+def label_records(place_records_: Sequence[Record], tables: Tables, language: str) -> list[Record]:
+    """One label per dot, in the chosen language."""
+    names = {row["id"]: localized(row, language) for row in tables.places.to_dict("records")}
+    return [{"position": r["position"], "label": names[r["id"]]} for r in place_records_]
+
+
+def zone_records(tables: Tables, language: str, t: Translate) -> list[Record]:
+    """Rings for economic zones and industrial parks, with their area figure when the data has one."""
+    records = []
+    figures = tables.figures
+    for row in tables.places.loc[tables.places["kind"].isin(ZONE_KINDS)].to_dict("records"):
+        lines = [localized(row, language), t(f"kind.{row['kind']}")]
+        area = figures.loc[(figures["entity_id"] == row["id"]) & (figures["metric"] == "area")]
+        for fig in area.to_dict("records"):
+            lines.append(t("map.area", qualifier=qualifier_text(fig["qualifier"], t),
+                           value=f"{fig['value']:,.0f}", unit=fig["unit"]).replace("  ", " "))
+        lines.append(t("map.approximate_location") if row["coord_method"] == "approximate" else "")
+        lines.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        records.append({
+            "id": row["id"],
+            "position": [round(float(row["lon_deg"]), 5), round(float(row["lat_deg"]), 5)],
+            "color": style.GREEN,
+            "radius": 11,
+            "tooltip": nfc("\n".join(line for line in lines if line)),
+        })
+    return records
+
+
+def _paths(geometry: Any, tolerance_deg: float) -> list[list[list[float]]]:
+    return geo.to_path_parts(geo.simplify_for_display(geometry, tolerance_deg))
+
+
+def service_records(tables: Tables, plan: ServicePlan, language: str, t: Translate, *,
+                    colour: style.Rgba | None = None, width: float = 4.0, dashed: bool = False,
+                    tolerance_deg: float = WORLD_TOLERANCE_DEG, label_key: str = "map.service") -> list[Record]:
+    """One record per drawn part of every leg of a planned service."""
+    row = service_row(tables, plan.service_id)
+    name = localized(row.to_dict(), language)
+    colour = colour or style.SERVICE_COLOURS[row["kind"]]
+    records = []
+    for index, leg in enumerate(plan.rotation.legs):
+        origin = plan.stops[index % len(plan.stops)].place_id
+        destination = plan.stops[(index + 1) % len(plan.stops)].place_id
+        tooltip = [
+            t(label_key, name=name),
+            t("map.leg", origin=_place_name(tables, origin, language),
+              destination=_place_name(tables, destination, language)),
+            t("map.leg_distance", nm=f"{leg.distance_nm:,.0f}", km=f"{leg.distance_km:,.0f}",
+              days=f"{leg.days:.1f}", speed=f"{leg.speed_kn:g}"),
+        ]
+        if leg.passages:
+            tooltip.append(t("map.passages", passages=", ".join(t(f"passage.{p}") for p in leg.passages)))
+        if leg.method == "great_circle_fallback":
+            tooltip.append(t("map.fallback"))
+        tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        for path in _paths(leg.geometry, tolerance_deg):
+            records.append({
+                "id": plan.service_id,
+                "path": path,
+                "color": style.SCENARIO_COLOUR if leg.method == "great_circle_fallback" else colour,
+                "width": width,
+                "dash": DASHED if dashed or leg.method == "great_circle_fallback" else SOLID,
+                "tooltip": nfc("\n".join(tooltip)),
+            })
+    return records
+
+
+def _place_name(tables: Tables, place_id: str, language: str) -> str:
+    row = tables.places.loc[tables.places["id"] == place_id].iloc[0].to_dict()
+    return localized(row, language)
+
+
+def corridor_records(tables: Tables, lines: Sequence[CorridorLine], language: str, t: Translate) -> list[Record]:
+    """Road and rail corridors: solid when operating, dashed when proposed or under construction."""
+    corridors = tables.corridors.set_index("corridor_id")
+    records = []
+    for line in lines:
+        row = corridors.loc[line.corridor_id]
+        tooltip = [localized(row.to_dict(), language), t(f"mode.{row['mode']}") + " · " + t(f"status.{row['status']}"),
+                   t("map.computed_length", km=f"{line.route.length_km:,.0f}")]
+        if line.difference is not None:
+            tooltip.append(t("map.published_length", km=f"{line.published_km:,.0f}",
+                             pct=f"{line.difference.difference_pct:+.0f}"))
+        tooltip.append(t("map.schematic"))
+        tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        for path in geo.to_path_parts(line.route.geometry):
+            records.append({
+                "id": line.corridor_id,
+                "path": [[round(x, 5), round(y, 5)] for x, y in path],
+                "color": style.CORRIDOR_COLOURS[row["mode"]],
+                "width": 3.5,
+                "dash": SOLID if row["status"] == "operating" else DASHED,
+                "tooltip": nfc("\n".join(tooltip)),
+            })
+    return records
+
+
+def air_records(tables: Tables, links: Sequence[AirLink], language: str, t: Translate) -> list[Record]:
+    records = []
+    for link in links:
+        row = service_row(tables, link.service_id)
+        tooltip = [localized(row.to_dict(), language),
+                   t("map.air_distance", km=f"{link.arc.distance_km:,.0f}", nm=f"{link.arc.distance_nm:,.0f}")]
+        if isinstance(row["start_date"], str):
+            tooltip.append(t("map.since", date=row["start_date"]))
+        tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        for path in geo.to_path_parts(link.arc.geometry):
+            records.append({"id": link.service_id, "path": [[round(x, 4), round(y, 4)] for x, y in path],
+                            "color": style.AIR_COLOUR, "width": 3.0, "dash": [2, 2],
+                            "tooltip": nfc("\n".join(tooltip))})
+    return records
+
+
+def sailings_width(sailings_per_year: float | None) -> float:
+    """Line width grows with frequency: 3 px for rare or unknown, up to 9 px for weekly or more."""
+    if not sailings_per_year:
+        return 3.0
+    return float(min(9.0, 3.0 + sailings_per_year / 52.0 * 6.0))
+
+
+def figure_text(fig: pd.Series | dict, t: Translate) -> str:
+    """'more than 50 billion USD' in the chosen language."""
+    value = fig["value"]
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return nfc(f"{qualifier_text(fig['qualifier'], t)} {number} {fig['unit']}".strip())
+
+
+def qualifier_text(qualifier: str, t: Translate) -> str:
+    """'about', 'more than' … in the language; nothing for an exact figure."""
+    return "" if qualifier == "exact" else t(f"qualifier.{qualifier}")

@@ -1,0 +1,342 @@
+"""Real-browser harness: a Streamlit server, Debian's headless Chromium, and pixel checks of the map.
+
+Shared by the browser tests (through conftest.py) and by bench/first_paint.py, so it never imports
+pytest. Only 127.0.0.1 / localhost traffic is let through: the app must work with no internet.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from PIL import Image
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, ViewportSize, WebSocketRoute
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = REPO_DIR / "tests" / "artifacts" / "screenshots"
+
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+REQUIRE_BROWSER_ENV = "CORRIDOR_ATLAS_REQUIRE_BROWSER"
+# Debian's Chromium falls back to SwiftShader (software WebGL2 through ANGLE/Vulkan) by itself under
+# --disable-gpu, which is all deck.gl needs; no --use-gl / --use-angle / --enable-unsafe-swiftshader.
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+
+# The embedded basemap's fills (atlas/style.py SEA_FILL and LAND_FILL).
+SEA_RGB: tuple[int, int, int] = (214, 230, 242)
+LAND_RGB: tuple[int, int, int] = (244, 241, 232)
+# Per-channel slack: antialiasing and SwiftShader's rounding move flat fills by a unit or two.
+COLOUR_TOLERANCE = 4
+
+MAP_SELECTOR = '[data-testid="stDeckGlJsonChart"]'
+MAP_CANVAS_SELECTOR = f"{MAP_SELECTOR} canvas"
+APP_IDLE_SELECTOR = (
+    '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
+)
+STATUS_WIDGET_SELECTOR = '[data-testid="stStatusWidget"]'
+DECK_ERROR_MARKERS: tuple[str, ...] = ("deck:", "Missing character", "luma")
+
+
+def chromium_missing_reason() -> str | None:
+    """Why the browser tests cannot run here, or None when Chromium is installed."""
+    if CHROMIUM_PATH.is_file() and os.access(CHROMIUM_PATH, os.X_OK):
+        return None
+    return (f"{CHROMIUM_PATH} is missing: install Debian's chromium, fonts-noto-core and fonts-noto-cjk "
+            "(scripts/install_browser_deps.sh); never `playwright install`")
+
+
+def browser_required() -> bool:
+    """CI sets CORRIDOR_ATLAS_REQUIRE_BROWSER=1: a missing browser is then a failure, not a skip."""
+    return os.environ.get(REQUIRE_BROWSER_ENV, "") == "1"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def streamlit_command(script: str, port: int) -> list[str]:
+    """The server command line; bound to 127.0.0.1 so a test run never listens on the network."""
+    return [
+        sys.executable, "-m", "streamlit", "run", script,
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]
+
+
+@dataclass
+class AppServer:
+    """A running `streamlit run`, in its own process group so stop() also ends its children."""
+
+    process: subprocess.Popen[bytes]
+    base_url: str
+    log_path: Path
+    started_at: float
+
+    def log_tail(self, max_chars: int = 4000) -> str:
+        """The end of the server's combined stdout and stderr."""
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return text[-max_chars:]
+
+    def stop(self) -> None:
+        """Terminate the process group, then kill it if it lingers."""
+        if self.process.poll() is None:
+            for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+                try:
+                    os.killpg(self.process.pid, sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    self.process.wait(timeout=grace)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        self.process.wait()
+
+
+class ServerStartError(RuntimeError):
+    """The server exited or never answered its health check."""
+
+
+def start_app_server(app_dir: Path, script: str = "app.py", *, timeout_s: float = 60.0) -> AppServer:
+    """Start Streamlit on a free port in `app_dir` and wait for /_stcore/health to answer `ok`."""
+    port = free_port()
+    log_file = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)
+    started_at = time.perf_counter()
+    with log_file:
+        process = subprocess.Popen(
+            streamlit_command(script, port), cwd=app_dir, stdout=log_file, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+    server = AppServer(process, f"http://127.0.0.1:{port}", Path(log_file.name), started_at)
+    try:
+        wait_for_health(server, timeout_s)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def wait_for_health(server: AppServer, timeout_s: float) -> None:
+    """Poll the health endpoint; a dead process or a timeout raises with the server's output."""
+    # No proxy: an http_proxy variable in the environment must not catch a request to 127.0.0.1.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise ServerStartError(
+                f"streamlit exited with code {server.process.returncode}:\n{server.log_tail()}")
+        try:
+            with opener.open(f"{server.base_url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    raise ServerStartError(f"no `ok` from {server.base_url}/_stcore/health in {timeout_s:.0f} s:\n"
+                           f"{server.log_tail()}")
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Debian's headless Chromium with the project's flags (no Playwright-downloaded browser)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), headless=True,
+                                      args=list(CHROMIUM_ARGS))
+
+
+def is_local_url(url: str) -> bool:
+    """True for URLs that stay on this machine (and for data:, blob: and about: URLs)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.hostname in LOCAL_HOSTS
+
+
+def block_non_local(context: BrowserContext, blocked: list[str]) -> None:
+    """Abort every request and WebSocket that leaves the machine, and record its URL in `blocked`."""
+
+    def handle_request(route: Route) -> None:
+        if is_local_url(route.request.url):
+            route.fallback()
+        else:
+            blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    def handle_socket(socket_route: WebSocketRoute) -> None:
+        blocked.append(socket_route.url)
+        socket_route.close()
+
+    context.route("**/*", handle_request)
+    # Only non-local sockets are routed; Streamlit's own socket stays unproxied.
+    context.route_web_socket(lambda url: not is_local_url(url), handle_socket)
+
+
+@dataclass(frozen=True)
+class ConsoleEntry:
+    """One browser console message."""
+
+    type: str
+    text: str
+
+
+@dataclass
+class AppPage:
+    """A page in its own browser context, with what it logged and what it was refused."""
+
+    page: Page
+    context: BrowserContext
+    base_url: str
+    console: list[ConsoleEntry] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    blocked_urls: list[str] = field(default_factory=list)
+
+    def goto(self, path: str = "", *, wait: bool = True, timeout_ms: float = 20_000) -> None:
+        """Open `path` (e.g. "border-gates?lang=zh") under the server; by default wait for the run."""
+        self.page.goto(app_url(self.base_url, path), wait_until="domcontentloaded", timeout=timeout_ms)
+        if wait:
+            wait_for_app(self.page, timeout_ms)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def app_url(base_url: str, path: str) -> str:
+    """`base_url` joined with a page path and query string."""
+    return f"{base_url.rstrip('/')}/{path.lstrip('/')}"
+
+
+def new_app_page(browser: Browser, base_url: str, *, viewport: ViewportSize = DESKTOP,
+                 locale: str = "en-US") -> AppPage:
+    """A fresh context (no cookies, no cache) that only reaches localhost and records console output."""
+    context = browser.new_context(viewport=viewport, locale=locale, service_workers="block",
+                                  is_mobile=viewport["width"] < 600, has_touch=viewport["width"] < 600)
+    app_page = AppPage(page=context.new_page(), context=context, base_url=base_url)
+    block_non_local(context, app_page.blocked_urls)
+    app_page.page.on("console", lambda message: app_page.console.append(ConsoleEntry(message.type,
+                                                                                      message.text)))
+    app_page.page.on("pageerror", lambda error: app_page.page_errors.append(str(error)))
+    return app_page
+
+
+def wait_for_app(page: Page, timeout_ms: float = 20_000) -> None:
+    """Wait until Streamlit has finished its script run and the page's fetches have stopped."""
+    # The attribute reads "initial" until the first run ends, so this cannot pass before the run.
+    page.locator(APP_IDLE_SELECTOR).wait_for(state="attached", timeout=timeout_ms)
+    page.locator(STATUS_WIDGET_SELECTOR).wait_for(state="detached", timeout=timeout_ms)
+    # Layers fetch the basemap GeoJSON after the deck mounts; the WebSocket does not count as busy.
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+
+
+def is_uniform(png: bytes) -> bool:
+    """True when every pixel has (almost) the same colour: a blank or not yet painted canvas."""
+    extrema = Image.open(io.BytesIO(png)).convert("RGB").getextrema()
+    return all(high - low <= 2 for low, high in extrema)
+
+
+def map_screenshot(page: Page, index: int = 0) -> bytes:
+    """A PNG of what the `index`-th map canvas shows on screen (including anything drawn over it)."""
+    return page.locator(MAP_CANVAS_SELECTOR).nth(index).screenshot(animations="disabled", caret="initial")
+
+
+def wait_for_map(page: Page, timeout_ms: float = 15_000, *, index: int = 0,
+                 until: Callable[[dict[str, float]], bool] | None = None, poll_ms: float = 200) -> bytes:
+    """Wait until the map canvas has painted and stopped changing; returns its last screenshot.
+
+    Painted: not uniform and, if given, `until(map_colour_fractions(png))` holds. Stopped changing:
+    two polls in a row give the same pixels (the basemap arrives after the first frame).
+    """
+    canvas = page.locator(MAP_CANVAS_SELECTOR).nth(index)
+    canvas.wait_for(state="visible", timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    previous: bytes | None = None
+    last_reason = "no screenshot taken"
+    while True:
+        png = map_screenshot(page, index)
+        if is_uniform(png):
+            last_reason = "map canvas is uniform (nothing drawn yet)"
+        elif until is not None and not until(fractions := map_colour_fractions(png)):
+            last_reason = f"condition not met yet: {format_fractions(fractions)}"
+        elif png != previous:
+            last_reason = "map still changing"
+        else:
+            return png
+        previous = png
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"map did not paint within {timeout_ms / 1000:.0f} s: {last_reason}")
+        page.wait_for_timeout(poll_ms)
+
+
+def map_colour_fractions(png: bytes, tolerance: int = COLOUR_TOLERANCE) -> dict[str, float]:
+    """Share of pixels near the sea colour, near the land colour, and everything else (features)."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    total = image.width * image.height
+    counts = {"sea": 0, "land": 0, "other": 0}
+    for count, colour in image.getcolors(maxcolors=total) or []:
+        if _near(colour, SEA_RGB, tolerance):
+            counts["sea"] += count
+        elif _near(colour, LAND_RGB, tolerance):
+            counts["land"] += count
+        else:
+            counts["other"] += count
+    return {name: count / total for name, count in counts.items()}
+
+
+def _near(colour: Sequence[int], target: Sequence[int], tolerance: int) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, target, strict=True))
+
+
+def format_fractions(fractions: dict[str, float]) -> str:
+    return ", ".join(f"{name} {share:.1%}" for name, share in fractions.items())
+
+
+def deck_errors(console: Iterable[ConsoleEntry]) -> list[str]:
+    """Console messages from deck.gl or luma.gl (failed layers, missing glyphs, WebGL trouble)."""
+    return [f"{entry.type}: {entry.text}" for entry in console
+            if any(marker in entry.text for marker in DECK_ERROR_MARKERS)]
+
+
+def exception_elements(page: Page) -> list[str]:
+    """Texts of Streamlit exception boxes and error alerts on the page (empty when there are none)."""
+    return page.evaluate(
+        """() => {
+            const boxes = [...document.querySelectorAll('[data-testid="stException"]')];
+            const alerts = [...document.querySelectorAll('[data-testid="stAlertContentError"]')]
+                .filter((alert) => !alert.closest('[data-testid="stException"]'));
+            return [...boxes, ...alerts].map((element) => element.innerText.trim().slice(0, 500));
+        }"""
+    )
+
+
+def save_screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
+    """Write a PNG to tests/artifacts/screenshots/<name>.png (gitignored) and return its path."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+    return path

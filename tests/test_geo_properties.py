@@ -1,0 +1,78 @@
+"""Properties that must hold for any pair of major ports and any set of closures (hypothesis)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import searoute
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import geo
+
+ARCTIC_CIRCLE_LAT = 66.5
+
+
+def _major_ports() -> list[tuple[float, float]]:
+    """searoute's own list of major ports (``t == 1``) away from polar waters, as (lon, lat)."""
+    path = Path(searoute.__file__).parent / "data" / "ports.geojson"
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    return sorted(
+        (float(lon), float(lat))
+        for lon, lat in (f["geometry"]["coordinates"] for f in features if f["properties"].get("t") == 1.0)
+        if abs(lat) < 60
+    )
+
+
+PORTS = _major_ports()
+ports = st.sampled_from(PORTS)
+closures = st.sets(st.sampled_from([*geo.CLOSABLE_PASSAGES, *geo.SHORTHANDS]), max_size=3)
+quick = settings(max_examples=30, deadline=None)
+
+
+def test_the_port_sample_is_large_and_worldwide():
+    assert len(PORTS) > 500
+    assert min(lon for lon, _ in PORTS) < -150 and max(lon for lon, _ in PORTS) > 150
+
+
+@quick
+@given(a=ports, b=ports, closed=closures)
+def test_routes_stay_out_of_the_arctic(a, b, closed):
+    if a == b:
+        return
+    route = geo.sea_route(a, b, closed=closed)
+    max_lat = max(lat for part in shapely.get_parts(route.geometry) for _, lat in part.coords)
+    # A great-circle fallback is not a sea route and is marked as such; every routed leg must obey.
+    assert route.method == "great_circle_fallback" or max_lat <= ARCTIC_CIRCLE_LAT
+
+
+@quick
+@given(a=ports, b=ports, closed=closures)
+def test_closed_passages_are_never_used(a, b, closed):
+    if a == b:
+        return
+    route = geo.sea_route(a, b, closed=closed)
+    assert not set(route.passages) & set(geo.resolve_closed(closed))
+    assert not set(route.passages) & set(geo.ALWAYS_CLOSED)
+
+
+@quick
+@given(a=ports, b=ports)
+def test_distances_are_symmetric(a, b):
+    if a == b:
+        return
+    there, back = geo.sea_route(a, b), geo.sea_route(b, a)
+    assert there.distance_nm == pytest.approx(back.distance_nm, rel=0.03)
+    assert there.method == back.method
+
+
+@quick
+@given(a=ports, b=ports)
+def test_a_route_is_never_shorter_than_the_great_circle(a, b):
+    if a == b:
+        return
+    route = geo.sea_route(a, b)
+    assert route.distance_nm >= route.great_circle_nm * (1 - 1e-9)

@@ -1,0 +1,129 @@
+"""Small drawing helpers the pages share: problems, legend, figures, sources, the map itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+from atlas import style
+from atlas.i18n import Translator, localized
+from atlas.layers import figure_text, source_label
+from atlas.views import VIEW_PRESETS, MapView, parse_view, view_param
+from loaders import Problem, Tables, split_ids
+
+from .state import take_view_param
+
+
+def show_data_problems(problems: Sequence[Problem]) -> None:
+    """Data that fails validation: say which file, row and field, and what to do. No traceback."""
+    st.error(f"The data has {len(problems)} problem(s); the maps are hidden until they are fixed.")
+    st.code("\n".join(str(problem) for problem in problems), language=None)
+    st.caption("Check again with: python -m loaders.validate")
+
+
+def legend(items: Iterable[tuple[str, style.Rgba, str]]) -> None:
+    """Swatches for (label, colour, 'line' | 'dashed' | 'dot' | 'ring'). Labels are our own text."""
+    chips = []
+    for label, colour, shape in items:
+        hex_colour = style.hex_colour(colour)
+        if shape in ("line", "dashed"):
+            border = "dashed" if shape == "dashed" else "solid"
+            mark = f'<span style="display:inline-block;width:26px;border-top:4px {border} {hex_colour};' \
+                   'vertical-align:middle"></span>'
+        else:
+            fill = "transparent" if shape == "ring" else hex_colour
+            mark = f'<span style="display:inline-block;width:12px;height:12px;border-radius:50%;' \
+                   f'border:2px solid {hex_colour};background:{fill};vertical-align:middle"></span>'
+        chips.append(f'<span style="margin-right:14px;white-space:nowrap">{mark} {escape(label)}</span>')
+    st.markdown(f'<div class="atlas-legend" style="line-height:2">{"".join(chips)}</div>',
+                unsafe_allow_html=True)
+
+
+def figure_metric(tables: Tables, figure_id: str, t: Translator, column=st) -> None:
+    """One sourced figure as a metric, its source and date in the help text and caption."""
+    fig = tables.figures.loc[tables.figures["figure_id"] == figure_id].iloc[0]
+    label = fig["label_vi"] if t.language == "vi" else fig["label_en"]
+    sources = source_label(tables, split_ids(fig["source_ids"]))
+    column.metric(label, figure_text(fig, t), help=t("figure.help", wording=fig["source_wording"],
+                                                     date=fig["as_of"], sources=sources))
+    column.caption(t("figure.caption", date=fig["as_of"], sources=sources))
+
+
+def sources_list(tables: Tables, source_ids: Iterable[str], t: Translator) -> None:
+    """A compact list of sources with links, as Markdown (escaped: data is never markup)."""
+    frame = tables.sources.set_index("source_id")
+    lines = []
+    for source_id in dict.fromkeys(source_ids):
+        if source_id not in frame.index:
+            continue
+        row = frame.loc[source_id]
+        title = _md_escape(str(row["title"]))
+        link = f"[{title}]({row['url']})" if isinstance(row["url"], str) and row["url"] else title
+        date = row["published_date"] if isinstance(row["published_date"], str) else t("source.undated")
+        lines.append(f"- {link} — {_md_escape(str(row['publisher']))}, {date}")
+    st.markdown("\n".join(lines))
+
+
+def _md_escape(text: str) -> str:
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>|" else c for c in text)
+
+
+def view_picker(page_key: str, default: str, t: Translator) -> tuple[str, MapView]:
+    """Map view presets; a `view=` from a shared link takes precedence once."""
+    state_key = f"view_{page_key}"
+    incoming = take_view_param()
+    if incoming is not None:
+        name, view = parse_view(incoming, default)
+        st.session_state[state_key] = name
+        if name == "custom":
+            st.session_state[f"{state_key}_custom"] = view
+    options = list(VIEW_PRESETS)
+    if st.session_state.get(state_key) == "custom":
+        options = ["custom", *options]
+    name = st.segmented_control(t("map.view"), options, key=state_key, default=default,
+                                format_func=lambda key: t(f"view.{key}"), label_visibility="collapsed")
+    name = name or default
+    if name == "custom":
+        return name, st.session_state.get(f"{state_key}_custom", VIEW_PRESETS[default])
+    return name, VIEW_PRESETS[name]
+
+
+def view_query_value(name: str, view: MapView) -> str:
+    return view_param(name, view)
+
+
+def map_chart(deck: pdk.Deck, page_key: str, height: int = 560):
+    """The deck, clickable: returns the selected object (or None)."""
+    event = st.pydeck_chart(deck, height=height, on_select="rerun", selection_mode="single-object",
+                            key=f"map_{page_key}")
+    objects = (event.selection or {}).get("objects", {}) if event is not None else {}
+    for records in objects.values():
+        if records:
+            return records[0]
+    return None
+
+
+def place_details(tables: Tables, place_id: str, t: Translator) -> None:
+    """What we know about a place, in all three languages, with its coordinate's provenance."""
+    row = tables.places.loc[tables.places["id"] == place_id]
+    if row.empty:
+        return
+    place = row.iloc[0].to_dict()
+    st.subheader(localized(place, t.language))
+    names = " · ".join(n for n in (place["name_vi"], place["name_en"], place["name_zh"]) if isinstance(n, str))
+    st.caption(names)
+    facts = {
+        t("details.kind"): t(f"kind.{place['kind']}"),
+        t("details.status"): t(f"status.{place['status']}") if isinstance(place["status"], str) else "—",
+        t("details.coordinates"): f"{place['lat_deg']:.4f}, {place['lon_deg']:.4f}",
+        t("details.coord_method"): t(f"coord.{place['coord_method']}") + f" (±{place['coord_precision_m']:,} m)",
+        t("details.coord_reference"): place["coord_reference"],
+    }
+    for code in ("unlocode", "iata"):
+        if isinstance(place.get(code), str) and place[code]:
+            facts[code.upper().replace("UNLOCODE", "UN/LOCODE")] = place[code]
+    st.table(pd.DataFrame({"": list(facts.values())}, index=list(facts.keys())))
+    sources_list(tables, split_ids(place["source_ids"]), t)
