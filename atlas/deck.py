@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 import pydeck as pdk
+
 from loaders import basemap
 
 from . import style
@@ -42,50 +43,123 @@ def basemap_layers(detail: Detail) -> list[pdk.Layer]:
     land = "land_50m" if detail == "world" else "land_10m_region"
     borders = "borders_50m" if detail == "world" else "borders_10m_region"
     return [
-        pdk.Layer("SolidPolygonLayer", id="basemap-sea", data=[{"polygon": _WORLD[0]}],
-                  get_polygon="polygon", get_fill_color=style.SEA_FILL, pickable=False),
+        pdk.Layer(
+            "SolidPolygonLayer",
+            id="basemap-sea",
+            data=[{"polygon": _WORLD[0]}],
+            get_polygon="polygon",
+            get_fill_color=style.SEA_FILL,
+            pickable=False,
+        ),
         # No outline: the cuts at ±180° and at the regional box edges must stay invisible.
-        pdk.Layer("GeoJsonLayer", id="basemap-land", data=basemap.basemap_url(land), filled=True,
-                  stroked=False, get_fill_color=style.LAND_FILL, pickable=False),
-        pdk.Layer("GeoJsonLayer", id="basemap-borders", data=basemap.basemap_url(borders), filled=False,
-                  stroked=True, get_line_color=style.BORDER_LINE, line_width_units="'pixels'",
-                  get_line_width=1.4 if detail == "region" else 0.8, pickable=False),
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="basemap-land",
+            data=basemap.basemap_url(land),
+            filled=True,
+            stroked=False,
+            get_fill_color=style.LAND_FILL,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="basemap-borders",
+            data=basemap.basemap_url(borders),
+            filled=False,
+            stroked=True,
+            get_line_color=style.BORDER_LINE,
+            line_width_units="'pixels'",
+            get_line_width=1.4 if detail == "region" else 0.8,
+            pickable=False,
+        ),
     ]
 
 
 def path_layer(layer_id: str, records: Sequence[dict[str, Any]], *, width_px: float = 3.0) -> pdk.Layer:
     """Paths with per-record `path`, `color`, `width` (pixels), `dash` ([0, 0] solid, [dash, gap]
     dashed: proposed or planned links) and `tooltip`."""
-    return pdk.Layer("PathLayer", id=layer_id, data=list(records), get_path="path", get_color="color",
-                     get_width="width", width_units="'pixels'", width_min_pixels=max(1.0, width_px / 2),
-                     get_dash_array="dash", dash_justified=True,
-                     extensions=[{"@@type": "PathStyleExtension", "dash": True}],
-                     cap_rounded=True, joint_rounded=True, pickable=True, auto_highlight=True)
+    return pdk.Layer(
+        "PathLayer",
+        id=layer_id,
+        data=list(records),
+        get_path="path",
+        get_color="color",
+        get_width="width",
+        width_units="'pixels'",
+        width_min_pixels=max(1.0, width_px / 2),
+        get_dash_array="dash",
+        dash_justified=True,
+        extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+        cap_rounded=True,
+        joint_rounded=True,
+        pickable=True,
+        auto_highlight=True,
+    )
 
 
 def place_layer(records: Sequence[dict[str, Any]]) -> pdk.Layer:
     """Places as dots: filled when operating, hollow when planned or suspended."""
-    return pdk.Layer("ScatterplotLayer", id="places", data=list(records), get_position="position",
-                     get_fill_color="fill", get_line_color="color", get_radius="radius",
-                     radius_units="'pixels'", stroked=True, filled=True, line_width_units="'pixels'",
-                     get_line_width=2, pickable=True, auto_highlight=True)
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id="places",
+        data=list(records),
+        get_position="position",
+        get_fill_color="fill",
+        get_line_color="color",
+        get_radius="radius",
+        radius_units="'pixels'",
+        stroked=True,
+        filled=True,
+        line_width_units="'pixels'",
+        get_line_width=2,
+        pickable=True,
+        auto_highlight=True,
+    )
 
 
 def zone_layer(records: Sequence[dict[str, Any]]) -> pdk.Layer:
     """Economic zones and parks: rings around their (approximate) centroids."""
-    return pdk.Layer("ScatterplotLayer", id="zones", data=list(records), get_position="position",
-                     get_line_color="color", get_radius="radius", radius_units="'pixels'", stroked=True,
-                     filled=False, line_width_units="'pixels'", get_line_width=2.5, pickable=True)
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id="zones",
+        data=list(records),
+        get_position="position",
+        get_line_color="color",
+        get_radius="radius",
+        radius_units="'pixels'",
+        stroked=True,
+        filled=False,
+        line_width_units="'pixels'",
+        get_line_width=2.5,
+        pickable=True,
+    )
 
 
 def label_layer(records: Sequence[dict[str, Any]], *, size_px: int = 13) -> pdk.Layer:
-    """Labels in any script: character_set 'auto' makes deck.gl build glyphs for ạ, ộ, 海 …"""
-    return pdk.Layer("TextLayer", id="place-labels", data=list(records), get_position="position",
-                     get_text="label", get_size=size_px, size_units="'pixels'", get_color=style.BLACK,
-                     get_text_anchor="'start'", get_alignment_baseline="'center'", get_pixel_offset=[9, 0],
-                     character_set="'auto'", font_family=LABEL_FONT, background=True,
-                     get_background_color=style.LABEL_BACKGROUND, background_padding=[3, 1, 3, 1],
-                     pickable=False)
+    """Labels in any script: character_set 'auto' makes deck.gl build glyphs for ạ, ộ, 海 …
+
+    Declutter the records first (`atlas.labels.declutter`): deck.gl's CollisionFilterExtension drew
+    no label at all in headless Chromium's software WebGL.
+    """
+    return pdk.Layer(
+        "TextLayer",
+        id="place-labels",
+        data=list(records),
+        get_position="position",
+        get_text="label",
+        get_size=size_px,
+        size_units="'pixels'",
+        get_color=style.BLACK,
+        get_text_anchor="'start'",
+        get_alignment_baseline="'center'",
+        get_pixel_offset=[9, 0],
+        character_set="'auto'",
+        font_family=LABEL_FONT,
+        background=True,
+        get_background_color=style.LABEL_BACKGROUND,
+        background_padding=[3, 1, 3, 1],
+        pickable=False,
+    )
 
 
 def build_deck(layers: Sequence[pdk.Layer], view: MapView, *, online_tiles: bool = False) -> pdk.Deck:
@@ -95,14 +169,18 @@ def build_deck(layers: Sequence[pdk.Layer], view: MapView, *, online_tiles: bool
     Streamlit fill in its default online style). The MapView repeats so Pacific routes, split at
     ±180°, join up across the date line.
     """
-    options: dict[str, Any] = {"map_provider": "carto", "map_style": "light"} if online_tiles else {
-        "map_provider": None}
+    options: dict[str, Any] = (
+        {"map_provider": "carto", "map_style": "light"} if online_tiles else {"map_provider": None}
+    )
     return pdk.Deck(
         layers=list(layers),
-        initial_view_state=pdk.ViewState(latitude=view.latitude, longitude=view.longitude, zoom=view.zoom,
-                                          pitch=0, bearing=0),
+        initial_view_state=pdk.ViewState(
+            latitude=view.latitude, longitude=view.longitude, zoom=view.zoom, pitch=0, bearing=0
+        ),
         views=[pdk.View(type="MapView", controller=True, repeat=True)],
-        tooltip={"text": "{tooltip}", "style": {"fontFamily": "Noto Sans, Noto Sans CJK SC, sans-serif",
-                                                "fontSize": "14px"}},
+        tooltip={
+            "text": "{tooltip}",
+            "style": {"fontFamily": "Noto Sans, Noto Sans CJK SC, sans-serif", "fontSize": "14px"},
+        },
         **options,
     )

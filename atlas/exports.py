@@ -14,6 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import shapely
+
 from loaders import Tables
 
 from .model import CorridorLine, ServicePlan
@@ -41,38 +42,44 @@ def places_frame(tables: Tables) -> gpd.GeoDataFrame:
     return tables.places.copy()
 
 
-def routes_frame(tables: Tables, plans: Sequence[ServicePlan], lines: Sequence[CorridorLine]) -> gpd.GeoDataFrame:
+def routes_frame(
+    tables: Tables, plans: Sequence[ServicePlan], lines: Sequence[CorridorLine]
+) -> gpd.GeoDataFrame:
     """One row per sea leg and per land corridor, with lengths and source ids."""
     services = tables.services.set_index("service_id")
     corridors = tables.corridors.set_index("corridor_id")
     rows = []
     for plan in plans:
         for index, leg in enumerate(plan.rotation.legs):
-            rows.append({
-                "route_id": f"{plan.service_id}#{index + 1}",
-                "kind": "sea_leg",
-                "name_en": services.loc[plan.service_id, "name_en"],
-                "from_place_id": plan.stops[index % len(plan.stops)].place_id,
-                "to_place_id": plan.stops[(index + 1) % len(plan.stops)].place_id,
-                "closed_passages": ";".join(plan.closed),
-                "passages": ";".join(leg.passages),
-                "distance_nm": round(leg.distance_nm, 1),
-                "distance_km": round(leg.distance_km, 1),
-                "speed_kn": leg.speed_kn,
-                "days": round(leg.days, 2),
-                "method": leg.method,
-                "source_ids": services.loc[plan.service_id, "source_ids"],
-                "geometry": leg.geometry,
-            })
+            rows.append(
+                {
+                    "route_id": f"{plan.service_id}#{index + 1}",
+                    "kind": "sea_leg",
+                    "name_en": services.loc[plan.service_id, "name_en"],
+                    "from_place_id": plan.stops[index % len(plan.stops)].place_id,
+                    "to_place_id": plan.stops[(index + 1) % len(plan.stops)].place_id,
+                    "closed_passages": ";".join(plan.closed),
+                    "passages": ";".join(leg.passages),
+                    "distance_nm": round(leg.distance_nm, 1),
+                    "distance_km": round(leg.distance_km, 1),
+                    "speed_kn": leg.speed_kn,
+                    "days": round(leg.days, 2),
+                    "method": leg.method,
+                    "source_ids": services.loc[plan.service_id, "source_ids"],
+                    "geometry": leg.geometry,
+                }
+            )
     for line in lines:
-        rows.append({
-            "route_id": line.corridor_id,
-            "kind": f"corridor_{corridors.loc[line.corridor_id, 'mode']}",
-            "name_en": corridors.loc[line.corridor_id, "name_en"],
-            "distance_km": round(line.route.length_km, 1),
-            "source_ids": corridors.loc[line.corridor_id, "source_ids"],
-            "geometry": line.route.geometry,
-        })
+        rows.append(
+            {
+                "route_id": line.corridor_id,
+                "kind": f"corridor_{corridors.loc[line.corridor_id, 'mode']}",
+                "name_en": corridors.loc[line.corridor_id, "name_en"],
+                "distance_km": round(line.route.length_km, 1),
+                "source_ids": corridors.loc[line.corridor_id, "source_ids"],
+                "geometry": line.route.geometry,
+            }
+        )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     frame["geometry"] = shapely.force_2d(frame.geometry.to_numpy())
     return frame
@@ -80,8 +87,7 @@ def routes_frame(tables: Tables, plans: Sequence[ServicePlan], lines: Sequence[C
 
 def sources_note(tables: Tables, data_date: str) -> str:
     """Plain-text provenance included with every export."""
-    lines = [f"Corridor Atlas export — data as of {data_date}. Illustrative, not for navigation.",
-             "Sources:"]
+    lines = [f"Corridor Atlas export — data as of {data_date}. Illustrative, not for navigation.", "Sources:"]
     for row in tables.sources.to_dict("records"):
         url = row["url"] if isinstance(row["url"], str) else ""
         date = row["published_date"] if isinstance(row["published_date"], str) else "n.d."
@@ -103,6 +109,8 @@ def geopackage_bytes(layers: dict[str, gpd.GeoDataFrame], note: str) -> bytes:
         path = Path(tmp) / "corridor-atlas.gpkg"
         for name, frame in layers.items():
             frame.to_file(path, layer=name, driver="GPKG")
-        provenance = gpd.GeoDataFrame({"note": note.splitlines()}, geometry=[None] * len(note.splitlines()))
+        provenance = gpd.GeoDataFrame(
+            {"note": note.splitlines()}, geometry=[None] * len(note.splitlines()), crs="EPSG:4326"
+        )
         provenance.to_file(path, layer="sources", driver="GPKG")
         return path.read_bytes()

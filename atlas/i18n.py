@@ -70,3 +70,9 @@ def localized(row: Mapping[str, object], language: str, stem: str = "name") -> s
         if isinstance(value, str) and value:
             return nfc(value)
     return ""
+
+
+def short_label(name: str) -> str:
+    """A map label: the name without its parenthesised detail ("Tân Vũ Port (Tan Vu branch, …)")."""
+    head = name.split(" (")[0].split("（")[0]
+    return head.strip() or name

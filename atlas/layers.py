@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-import geo
 import pandas as pd
+
+import geo
 from loaders import Tables, split_ids
 
 from . import style
-from .i18n import localized, nfc
+from .i18n import localized, nfc, short_label
 from .model import AirLink, CorridorLine, ServicePlan, service_row
 
 Translate = Callable[..., str]
@@ -40,8 +41,13 @@ def source_label(tables: Tables, source_ids: Iterable[str]) -> str:
     return "; ".join(dict.fromkeys(parts))
 
 
-def place_records(tables: Tables, language: str, t: Translate, kinds: Sequence[str] = POINT_KINDS,
-                  only: Iterable[str] | None = None) -> list[Record]:
+def place_records(
+    tables: Tables,
+    language: str,
+    t: Translate,
+    kinds: Sequence[str] = POINT_KINDS,
+    only: Iterable[str] | None = None,
+) -> list[Record]:
     """Dots for places of the given kinds (optionally only some ids)."""
     places = tables.places.loc[tables.places["kind"].isin(kinds)]
     if only is not None:
@@ -56,21 +62,43 @@ def place_records(tables: Tables, language: str, t: Translate, kinds: Sequence[s
         if row["coord_method"] == "approximate":
             lines.append(t("map.approximate_location"))
         lines.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
-        records.append({
-            "id": row["id"],
-            "position": [round(float(row["lon_deg"]), 5), round(float(row["lat_deg"]), 5)],
-            "color": colour,
-            "fill": [255, 255, 255, 255] if hollow else colour,
-            "radius": 4 if row["kind"] == "city" else 6,
-            "tooltip": nfc("\n".join(lines)),
-        })
+        records.append(
+            {
+                "id": row["id"],
+                "position": [round(float(row["lon_deg"]), 5), round(float(row["lat_deg"]), 5)],
+                "color": colour,
+                "fill": [255, 255, 255, 255] if hollow else colour,
+                "radius": 4 if row["kind"] == "city" else 6,
+                "tooltip": nfc("\n".join(lines)),
+            }
+        )
     return records
 
 
 def label_records(place_records_: Sequence[Record], tables: Tables, language: str) -> list[Record]:
     """One label per dot, in the chosen language."""
-    names = {row["id"]: localized(row, language) for row in tables.places.to_dict("records")}
-    return [{"position": r["position"], "label": names[r["id"]]} for r in place_records_]
+    rows = {row["id"]: row for row in tables.places.to_dict("records")}
+    return [
+        {
+            "position": r["position"],
+            "label": short_label(localized(rows[r["id"]], language)),
+            "priority": _LABEL_PRIORITY.get(rows[r["id"]]["kind"], 0),
+        }
+        for r in place_records_
+    ]
+
+
+# When labels collide the higher priority one is drawn.
+_LABEL_PRIORITY = {
+    "port": 90,
+    "terminal": 80,
+    "airport": 60,
+    "border_gate": 70,
+    "rail_border_station": 50,
+    "city": 40,
+    "economic_zone": 20,
+    "industrial_park": 10,
+}
 
 
 def zone_records(tables: Tables, language: str, t: Translate) -> list[Record]:
@@ -81,17 +109,25 @@ def zone_records(tables: Tables, language: str, t: Translate) -> list[Record]:
         lines = [localized(row, language), t(f"kind.{row['kind']}")]
         area = figures.loc[(figures["entity_id"] == row["id"]) & (figures["metric"] == "area")]
         for fig in area.to_dict("records"):
-            lines.append(t("map.area", qualifier=qualifier_text(fig["qualifier"], t),
-                           value=f"{fig['value']:,.0f}", unit=fig["unit"]).replace("  ", " "))
+            lines.append(
+                t(
+                    "map.area",
+                    qualifier=qualifier_text(fig["qualifier"], t),
+                    value=f"{fig['value']:,.0f}",
+                    unit=fig["unit"],
+                ).replace("  ", " ")
+            )
         lines.append(t("map.approximate_location") if row["coord_method"] == "approximate" else "")
         lines.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
-        records.append({
-            "id": row["id"],
-            "position": [round(float(row["lon_deg"]), 5), round(float(row["lat_deg"]), 5)],
-            "color": style.GREEN,
-            "radius": 11,
-            "tooltip": nfc("\n".join(line for line in lines if line)),
-        })
+        records.append(
+            {
+                "id": row["id"],
+                "position": [round(float(row["lon_deg"]), 5), round(float(row["lat_deg"]), 5)],
+                "color": style.GREEN,
+                "radius": 11,
+                "tooltip": nfc("\n".join(line for line in lines if line)),
+            }
+        )
     return records
 
 
@@ -99,9 +135,18 @@ def _paths(geometry: Any, tolerance_deg: float) -> list[list[list[float]]]:
     return geo.to_path_parts(geo.simplify_for_display(geometry, tolerance_deg))
 
 
-def service_records(tables: Tables, plan: ServicePlan, language: str, t: Translate, *,
-                    colour: style.Rgba | None = None, width: float = 4.0, dashed: bool = False,
-                    tolerance_deg: float = WORLD_TOLERANCE_DEG, label_key: str = "map.service") -> list[Record]:
+def service_records(
+    tables: Tables,
+    plan: ServicePlan,
+    language: str,
+    t: Translate,
+    *,
+    colour: style.Rgba | None = None,
+    width: float = 4.0,
+    dashed: bool = False,
+    tolerance_deg: float = WORLD_TOLERANCE_DEG,
+    label_key: str = "map.service",
+) -> list[Record]:
     """One record per drawn part of every leg of a planned service."""
     row = service_row(tables, plan.service_id)
     name = localized(row.to_dict(), language)
@@ -112,10 +157,18 @@ def service_records(tables: Tables, plan: ServicePlan, language: str, t: Transla
         destination = plan.stops[(index + 1) % len(plan.stops)].place_id
         tooltip = [
             t(label_key, name=name),
-            t("map.leg", origin=_place_name(tables, origin, language),
-              destination=_place_name(tables, destination, language)),
-            t("map.leg_distance", nm=f"{leg.distance_nm:,.0f}", km=f"{leg.distance_km:,.0f}",
-              days=f"{leg.days:.1f}", speed=f"{leg.speed_kn:g}"),
+            t(
+                "map.leg",
+                origin=_place_name(tables, origin, language),
+                destination=_place_name(tables, destination, language),
+            ),
+            t(
+                "map.leg_distance",
+                nm=f"{leg.distance_nm:,.0f}",
+                km=f"{leg.distance_km:,.0f}",
+                days=f"{leg.days:.1f}",
+                speed=f"{leg.speed_kn:g}",
+            ),
         ]
         if leg.passages:
             tooltip.append(t("map.passages", passages=", ".join(t(f"passage.{p}") for p in leg.passages)))
@@ -123,14 +176,16 @@ def service_records(tables: Tables, plan: ServicePlan, language: str, t: Transla
             tooltip.append(t("map.fallback"))
         tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
         for path in _paths(leg.geometry, tolerance_deg):
-            records.append({
-                "id": plan.service_id,
-                "path": path,
-                "color": style.SCENARIO_COLOUR if leg.method == "great_circle_fallback" else colour,
-                "width": width,
-                "dash": DASHED if dashed or leg.method == "great_circle_fallback" else SOLID,
-                "tooltip": nfc("\n".join(tooltip)),
-            })
+            records.append(
+                {
+                    "id": plan.service_id,
+                    "path": path,
+                    "color": style.SCENARIO_COLOUR if leg.method == "great_circle_fallback" else colour,
+                    "width": width,
+                    "dash": DASHED if dashed or leg.method == "great_circle_fallback" else SOLID,
+                    "tooltip": nfc("\n".join(tooltip)),
+                }
+            )
     return records
 
 
@@ -139,28 +194,40 @@ def _place_name(tables: Tables, place_id: str, language: str) -> str:
     return localized(row, language)
 
 
-def corridor_records(tables: Tables, lines: Sequence[CorridorLine], language: str, t: Translate) -> list[Record]:
+def corridor_records(
+    tables: Tables, lines: Sequence[CorridorLine], language: str, t: Translate
+) -> list[Record]:
     """Road and rail corridors: solid when operating, dashed when proposed or under construction."""
     corridors = tables.corridors.set_index("corridor_id")
     records = []
     for line in lines:
         row = corridors.loc[line.corridor_id]
-        tooltip = [localized(row.to_dict(), language), t(f"mode.{row['mode']}") + " · " + t(f"status.{row['status']}"),
-                   t("map.computed_length", km=f"{line.route.length_km:,.0f}")]
+        tooltip = [
+            localized(row.to_dict(), language),
+            t(f"mode.{row['mode']}") + " · " + t(f"status.{row['status']}"),
+            t("map.computed_length", km=f"{line.route.length_km:,.0f}"),
+        ]
         if line.difference is not None:
-            tooltip.append(t("map.published_length", km=f"{line.published_km:,.0f}",
-                             pct=f"{line.difference.difference_pct:+.0f}"))
+            tooltip.append(
+                t(
+                    "map.published_length",
+                    km=f"{line.published_km:,.0f}",
+                    pct=f"{line.difference.difference_pct:+.0f}",
+                )
+            )
         tooltip.append(t("map.schematic"))
         tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
         for path in geo.to_path_parts(line.route.geometry):
-            records.append({
-                "id": line.corridor_id,
-                "path": [[round(x, 5), round(y, 5)] for x, y in path],
-                "color": style.CORRIDOR_COLOURS[row["mode"]],
-                "width": 3.5,
-                "dash": SOLID if row["status"] == "operating" else DASHED,
-                "tooltip": nfc("\n".join(tooltip)),
-            })
+            records.append(
+                {
+                    "id": line.corridor_id,
+                    "path": [[round(x, 5), round(y, 5)] for x, y in path],
+                    "color": style.CORRIDOR_COLOURS[row["mode"]],
+                    "width": 3.5,
+                    "dash": SOLID if row["status"] == "operating" else DASHED,
+                    "tooltip": nfc("\n".join(tooltip)),
+                }
+            )
     return records
 
 
@@ -168,15 +235,24 @@ def air_records(tables: Tables, links: Sequence[AirLink], language: str, t: Tran
     records = []
     for link in links:
         row = service_row(tables, link.service_id)
-        tooltip = [localized(row.to_dict(), language),
-                   t("map.air_distance", km=f"{link.arc.distance_km:,.0f}", nm=f"{link.arc.distance_nm:,.0f}")]
+        tooltip = [
+            localized(row.to_dict(), language),
+            t("map.air_distance", km=f"{link.arc.distance_km:,.0f}", nm=f"{link.arc.distance_nm:,.0f}"),
+        ]
         if isinstance(row["start_date"], str):
             tooltip.append(t("map.since", date=row["start_date"]))
         tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
         for path in geo.to_path_parts(link.arc.geometry):
-            records.append({"id": link.service_id, "path": [[round(x, 4), round(y, 4)] for x, y in path],
-                            "color": style.AIR_COLOUR, "width": 3.0, "dash": [2, 2],
-                            "tooltip": nfc("\n".join(tooltip))})
+            records.append(
+                {
+                    "id": link.service_id,
+                    "path": [[round(x, 4), round(y, 4)] for x, y in path],
+                    "color": style.AIR_COLOUR,
+                    "width": 3.0,
+                    "dash": [2, 2],
+                    "tooltip": nfc("\n".join(tooltip)),
+                }
+            )
     return records
 
 
@@ -191,7 +267,8 @@ def figure_text(fig: pd.Series | dict, t: Translate) -> str:
     """'more than 50 billion USD' in the chosen language."""
     value = fig["value"]
     number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return nfc(f"{qualifier_text(fig['qualifier'], t)} {number} {fig['unit']}".strip())
+    unit = fig["unit"] if t.language == "en" else fig[f"unit_{t.language}"]
+    return nfc(f"{qualifier_text(fig['qualifier'], t)} {number} {unit}".strip())
 
 
 def qualifier_text(qualifier: str, t: Translate) -> str:

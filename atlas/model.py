@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import geo
 import pandas as pd
+
+import geo
 from loaders import Tables
 
 # Typical feeder/container service speed; the sources give none, so the UI lets the user change it.
@@ -47,8 +48,12 @@ def service_stops(tables: Tables, service_id: str) -> tuple[Stop, ...]:
     """Stops of a service in call order."""
     rows = tables.service_stops.loc[tables.service_stops["service_id"] == service_id]
     return tuple(
-        Stop(row.place_id, place_point(tables, row.place_id), row.stop_basis,
-             None if pd.isna(row.port_hours) else float(row.port_hours))
+        Stop(
+            row.place_id,
+            place_point(tables, row.place_id),
+            row.stop_basis,
+            None if pd.isna(row.port_hours) else float(row.port_hours),
+        )
         for row in rows.itertuples(index=False)
     )
 
@@ -63,8 +68,9 @@ def sea_services(tables: Tables) -> list[str]:
     return list(sea.sort_values("kind", key=lambda k: k != "scheduled", kind="stable")["service_id"])
 
 
-def plan_service(tables: Tables, service_id: str, closed: Iterable[str] = (),
-                 speed_kn: float = DEFAULT_SPEED_KN) -> ServicePlan:
+def plan_service(
+    tables: Tables, service_id: str, closed: Iterable[str] = (), speed_kn: float = DEFAULT_SPEED_KN
+) -> ServicePlan:
     """Route a sea service; scheduled services go round trip (return leg assumed direct to the first
     call, as the sources do not describe it), partner lanes one way."""
     stops = service_stops(tables, service_id)
@@ -72,8 +78,11 @@ def plan_service(tables: Tables, service_id: str, closed: Iterable[str] = (),
     scheduled = row["kind"] == "scheduled"
     hours = [s.port_hours for s in stops]
     rotation = geo.rotation(
-        [s.point for s in stops], speed_kn=speed_kn, closed=tuple(closed),
-        port_hours=None if any(h is None for h in hours) else hours, round_trip=scheduled,
+        [s.point for s in stops],
+        speed_kn=speed_kn,
+        closed=tuple(closed),
+        port_hours=None if any(h is None for h in hours) else hours,
+        round_trip=scheduled,
     )
     headway = None if pd.isna(row["frequency_days"]) else float(row["frequency_days"])
     sailings = geo.sailings_per_year(headway) if headway else None
@@ -93,7 +102,9 @@ def corridor_lines(tables: Tables) -> list[CorridorLine]:
     """Every corridor as a line through its waypoints, with the length compared to the published one."""
     lines: list[CorridorLine] = []
     for corridor in tables.corridors.itertuples(index=False):
-        waypoints = tables.corridor_waypoints.loc[tables.corridor_waypoints["corridor_id"] == corridor.corridor_id]
+        waypoints = tables.corridor_waypoints.loc[
+            tables.corridor_waypoints["corridor_id"] == corridor.corridor_id
+        ]
         route = geo.land_route([place_point(tables, pid) for pid in waypoints["place_id"]])
         published = None if pd.isna(corridor.published_length_km) else float(corridor.published_length_km)
         difference = geo.length_difference(route.length_km, published) if published else None
@@ -114,8 +125,11 @@ def air_links(tables: Tables) -> list[AirLink]:
     links: list[AirLink] = []
     for service_id in tables.services.loc[tables.services["mode"] == "air", "service_id"]:
         stops = service_stops(tables, service_id)
-        links.append(AirLink(service_id, stops[0].place_id, stops[1].place_id,
-                             geo.air_arc(stops[0].point, stops[1].point)))
+        links.append(
+            AirLink(
+                service_id, stops[0].place_id, stops[1].place_id, geo.air_arc(stops[0].point, stops[1].point)
+            )
+        )
     return links
 
 

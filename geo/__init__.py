@@ -38,7 +38,16 @@ from ._land import crosses_land, geodesic_circle, land_crossing_km
 from ._passages import ALWAYS_CLOSED, CLOSABLE_PASSAGES, SHORTHANDS, resolve_closed, restrictions_for
 from ._patches import NETWORK_PATCHES, NetworkPatch
 from ._rotation import Rotation, rotation, sailings_per_year, vessels_needed
-from ._sea import DEFAULT_SPEED_KN, Method, SeaRoute, canal_zones, passage_locations, sea_route, with_speed
+from ._sea import (
+    DEFAULT_SPEED_KN,
+    Method,
+    SeaRoute,
+    canal_zones,
+    clear_route_cache,
+    passage_locations,
+    sea_route,
+    with_speed,
+)
 
 __all__ = [
     "ALWAYS_CLOSED",
@@ -62,6 +71,7 @@ __all__ = [
     "SeaRoute",
     "air_arc",
     "canal_zones",
+    "clear_route_cache",
     "crosses_land",
     "distance_to_geometry_km",
     "find_approach",

@@ -1,7 +1,7 @@
 """Longitudes across ±180°: unwrap for maths, normalise and split for storage and drawing.
 
 searoute returns Pacific crossings with *unwrapped* longitudes (Hai Phong → Los Angeles ends near
-241.9°, the reverse near −253°). Lines are stored and exported with longitudes in [-180, 180], split
+241.9°, the reverse near -253°). Lines are stored and exported with longitudes in [-180, 180], split
 at the antimeridian into a MultiLineString by the ``antimeridian`` package (the GeoJSON RFC 7946
 recommendation). The map draws them with ``pdk.View(type="MapView", repeat=True)`` so the parts join
 visually. `to_path_parts` gives PathLayer-ready parts none of which jumps by more than 180°.

@@ -48,15 +48,21 @@ class RegionalLink:
 
 
 APPROACHES: tuple[Approach, ...] = (
+    # Ports are the points of data/places.csv (same ids); a test keeps the two in step.
     # Hai Phong: Tân Vũ lies on the Nam Triệu estuary, Lạch Huyện on the south shore of Cát Hải;
     # both reach open water to the south, west of Cát Bà island.
-    Approach("tan_vu", (106.78, 20.85), ((106.80, 20.79), (106.82, 20.74)), "hai_phong"),
-    Approach("lach_huyen", (106.90, 20.79), ((106.89, 20.72),), "hai_phong"),
+    Approach("tan_vu", (106.77421, 20.83601), ((106.80, 20.79), (106.82, 20.74)), "hai_phong"),
+    Approach("lach_huyen", (106.905, 20.79804), ((106.89, 20.72),), "hai_phong"),
     # Beibu Gulf Port: Qinzhou and Fangchenggang open southwards from their bays; Beihai's port
     # lies on the north shore of its peninsula and leaves to the west.
-    Approach("qinzhou", (108.61, 21.69), ((108.62, 21.60), (108.59, 21.53)), "beibu_gulf"),
-    Approach("fangchenggang", (108.36, 21.60), ((108.37, 21.54), (108.42, 21.50)), "beibu_gulf"),
-    Approach("beihai", (109.09, 21.47), ((109.09, 21.52), (109.02, 21.50)), "beibu_gulf"),
+    Approach("qinzhou", (108.647, 21.68317), ((108.62, 21.60), (108.59, 21.53)), "beibu_gulf"),
+    Approach(
+        "fangchenggang",
+        (108.38238, 21.67451),
+        ((108.37, 21.62), (108.37, 21.54), (108.42, 21.50)),
+        "beibu_gulf",
+    ),
+    Approach("beihai", (109.11045, 21.49002), ((109.09, 21.52), (109.02, 21.50)), "beibu_gulf"),
 )
 
 REGIONAL_LINKS: tuple[RegionalLink, ...] = (

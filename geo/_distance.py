@@ -8,6 +8,7 @@ would fly it. The sphere has the IUGG mean radius; the error against the WGS84 e
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -42,9 +43,17 @@ def _angle_between(u: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 
 def great_circle_km(a: LonLat, b: LonLat) -> float:
-    """Great-circle distance in km between two (lon, lat) points."""
-    vectors = _to_unit_vectors(np.array([a, b], dtype=float))
-    return float(_angle_between(vectors[0], vectors[1]) * EARTH_RADIUS_KM)
+    """Great-circle distance in km between two (lon, lat) points.
+
+    The Vincenty form of the spherical central angle (atan2 of two sums), accurate for points both very
+    close and nearly antipodal; plain floats because this is called per vertex in hot loops.
+    """
+    lon1, lat1, lon2, lat2 = (math.radians(float(v)) for v in (a[0], a[1], b[0], b[1]))
+    dlon = lon2 - lon1
+    sin1, cos1, sin2, cos2 = math.sin(lat1), math.cos(lat1), math.sin(lat2), math.cos(lat2)
+    across = math.hypot(cos2 * math.sin(dlon), cos1 * sin2 - sin1 * cos2 * math.cos(dlon))
+    along = sin1 * sin2 + cos1 * cos2 * math.cos(dlon)
+    return math.atan2(across, along) * EARTH_RADIUS_KM
 
 
 def great_circle_nm(a: LonLat, b: LonLat) -> float:

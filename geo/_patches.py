@@ -18,7 +18,7 @@ from ._distance import LonLat
 
 @dataclass(frozen=True)
 class NetworkPatch:
-    """Replace the network edge ``ends[0]``–``ends[1]`` by a path through ``via`` (listed from ends[0])."""
+    """Replace the network edge ``ends[0]``-``ends[1]`` by a path through ``via`` (listed from ends[0])."""
 
     name: str
     ends: tuple[LonLat, LonLat]

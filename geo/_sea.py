@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
+import numpy as np
 import searoute
 import shapely
 from shapely.geometry import LineString, MultiLineString, Point
@@ -250,12 +251,18 @@ def _searoute_path(
 def _order_passages(names: Iterable[str], coords: Sequence[tuple[float, float]]) -> tuple[str, ...]:
     """Passages sorted by where the route passes them (searoute returns an unordered set)."""
     locations = passage_locations()
+    vertices = _unit_vectors(coords)
 
     def position(name: str) -> int:
-        where = locations[name]
-        return min(range(len(coords)), key=lambda i: great_circle_km(coords[i], where))
+        # The nearest vertex has the largest dot product with the passage's unit vector.
+        return int(np.argmax(vertices @ _unit_vectors([locations[name]])[0]))
 
     return tuple(sorted(set(names), key=position))
+
+
+def _unit_vectors(coords: Sequence[Sequence[float]]) -> np.ndarray:
+    lon, lat = np.radians(np.asarray(coords, dtype=float)[:, :2]).T
+    return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
 
 
 @lru_cache(maxsize=1)
@@ -319,7 +326,7 @@ CANALS: tuple[str, ...] = ("panama", "suez")
 """Passages that cut through land: a world land layer draws them as land."""
 
 
-def canal_zones(buffer_km: float = 10.0) -> BaseGeometry:
+def canal_zones(buffer_km: float = 20.0) -> BaseGeometry:
     """Area within ``buffer_km`` of searoute's Suez and Panama edges, to exempt from land checks."""
     graph = searoute.setup_M()
     edges = [
@@ -331,3 +338,9 @@ def canal_zones(buffer_km: float = 10.0) -> BaseGeometry:
     # Degrees of latitude are ~111 km everywhere; both canals are near the equator, where degrees of
     # longitude are too, so a planar buffer is accurate enough here.
     return shapely.union_all([edge.buffer(buffer_km / 111.0) for edge in edges])
+
+
+def clear_route_cache() -> None:
+    """Forget every cached route (for benchmarks and for tests that patch searoute)."""
+    _sea_route_cached.cache_clear()
+    _route_path.cache_clear()

@@ -5,6 +5,7 @@ No Streamlit here; pages cache these through a thin wrapper.
 
 from ._paths import DATA_DIR
 from ._problems import DataError, Problem
+from ._validation import ValidationResult, validate_data_dir
 from .bundle import LoadResult, Tables, load_all
 from .tables import (
     load_agreements,
@@ -21,7 +22,6 @@ from .tables import (
     load_translations,
     split_ids,
 )
-from ._validation import ValidationResult, validate_data_dir
 
 __all__ = [
     "DATA_DIR",

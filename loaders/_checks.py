@@ -36,16 +36,32 @@ def header_problems(table: RawTable, schema: TableSchema) -> list[Problem]:
     seen: set[str] = set()
     for name in table.header:
         if name in seen:
-            problems.append(Problem(table.file, 1, name, "column appears twice", "delete one of the two columns"))
+            problems.append(
+                Problem(table.file, 1, name, "column appears twice", "delete one of the two columns")
+            )
         elif name not in expected:
-            problems.append(Problem(table.file, 1, name, "unknown column",
-                                    f"remove it or rename it to one of: {', '.join(expected)}"))
+            problems.append(
+                Problem(
+                    table.file,
+                    1,
+                    name,
+                    "unknown column",
+                    f"remove it or rename it to one of: {', '.join(expected)}",
+                )
+            )
         seen.add(name)
     for name in expected:
         if name not in seen:
-            problems.append(Problem(table.file, 1, name, "column is missing",
-                                    "add it to the header (it may be left empty where not required); "
-                                    f"the columns are: {', '.join(expected)}"))
+            problems.append(
+                Problem(
+                    table.file,
+                    1,
+                    name,
+                    "column is missing",
+                    "add it to the header (it may be left empty where not required); "
+                    f"the columns are: {', '.join(expected)}",
+                )
+            )
     return problems
 
 
@@ -58,13 +74,25 @@ def row_shape_problems(table: RawTable) -> tuple[list[int], list[Problem]]:
         if not any(cell.strip() for cell in row):
             problems.append(Problem(table.file, line, None, "blank row", "delete the row"))
         elif len(row) > width:
-            problems.append(Problem(table.file, line, None,
-                                    f"row has {len(row)} cells but the header has {width}",
-                                    "a value containing a comma must be wrapped in double quotes"))
+            problems.append(
+                Problem(
+                    table.file,
+                    line,
+                    None,
+                    f"row has {len(row)} cells but the header has {width}",
+                    "a value containing a comma must be wrapped in double quotes",
+                )
+            )
         elif len(row) < width:
-            problems.append(Problem(table.file, line, None,
-                                    f"row has {len(row)} cells but the header has {width}",
-                                    "add the missing cells; an empty value still needs its comma"))
+            problems.append(
+                Problem(
+                    table.file,
+                    line,
+                    None,
+                    f"row has {len(row)} cells but the header has {width}",
+                    "add the missing cells; an empty value still needs its comma",
+                )
+            )
         else:
             good.append(index)
     return good, problems
@@ -93,8 +121,15 @@ def _translate(file: str, line: int | None, error, schema: TableSchema, data, ro
     if error.type == "type-error":
         field_type = schema.field(field_name)["type"]
         hint = _TYPE_HINTS.get(field_type, f"a value of type {field_type}")
-        return [Problem(file, line, field_name, f"{cell!r} is not {_article(field_type)} {field_type}",
-                        f"write {hint}")]
+        return [
+            Problem(
+                file,
+                line,
+                field_name,
+                f"{cell!r} is not {_article(field_type)} {field_type}",
+                f"write {hint}",
+            )
+        ]
     if error.type == "constraint-error":
         return [_constraint_problem(file, line, field_name, cell, schema.field(field_name))]
     if error.type in ("unique-error", "primary-key"):
@@ -103,8 +138,15 @@ def _translate(file: str, line: int | None, error, schema: TableSchema, data, ro
         key = schema.descriptor.get("primaryKey")
         columns = key if isinstance(key, list) else [field_name or key]
         values = ", ".join(repr(data[row_number - 1][schema.field_names.index(c)]) for c in columns)
-        return [Problem(file, line, field_name or "+".join(columns), f"duplicate key {values}",
-                        f"each row needs its own {' + '.join(columns)}; {error.note}")]
+        return [
+            Problem(
+                file,
+                line,
+                field_name or "+".join(columns),
+                f"duplicate key {values}",
+                f"each row needs its own {' + '.join(columns)}; {error.note}",
+            )
+        ]
     return [Problem(file, line, field_name, error.note or error.type, "correct the row")]
 
 
@@ -115,10 +157,17 @@ def _article(word: str) -> str:
 def _constraint_problem(file: str, line: int | None, name: str, cell: str, field: dict) -> Problem:
     constraints = field.get("constraints", {})
     if cell == "" and constraints.get("required"):
-        return Problem(file, line, name, "value is missing", f"fill in {name}: {field.get('description', '')}")
+        return Problem(
+            file, line, name, "value is missing", f"fill in {name}: {field.get('description', '')}"
+        )
     if "enum" in constraints and cell not in constraints["enum"]:
-        return Problem(file, line, name, f"{cell!r} is not an allowed value",
-                       f"use one of: {', '.join(constraints['enum'])}")
+        return Problem(
+            file,
+            line,
+            name,
+            f"{cell!r} is not an allowed value",
+            f"use one of: {', '.join(constraints['enum'])}",
+        )
     if "pattern" in constraints:
         pattern = constraints["pattern"]
         hint = _PATTERN_HINTS.get(pattern)
@@ -154,8 +203,9 @@ def column_cells(table: RawTable, column: str) -> Iterable[tuple[int, dict[str, 
     )
 
 
-def reference_problems(table: RawTable, column: str, known: set[str] | None, target: str,
-                       many: bool = False) -> list[Problem]:
+def reference_problems(
+    table: RawTable, column: str, known: set[str] | None, target: str, many: bool = False
+) -> list[Problem]:
     """Ids in `column` (one, or a ';' list) that do not exist in the target table."""
     if known is None:
         return []
@@ -164,8 +214,15 @@ def reference_problems(table: RawTable, column: str, known: set[str] | None, tar
         values = [v for v in row[column].split(";")] if many else [row[column]]
         for value in values:
             if value and value not in known:
-                problems.append(Problem(table.file, line, column, f"{value!r} is not an id in {target}",
-                                        f"use an existing id from {target} or add that row there first"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        line,
+                        column,
+                        f"{value!r} is not an id in {target}",
+                        f"use an existing id from {target} or add that row there first",
+                    )
+                )
     return problems
 
 
@@ -176,11 +233,25 @@ def partial_date_problems(table: RawTable, column: str, today: dt.date) -> list[
         value = row[column]
         parsed = parse_partial_date(value)
         if value and parsed is None and _looks_like_partial_date(value):
-            problems.append(Problem(table.file, line, column, f"{value!r} is not a real calendar date",
-                                    "check the day and month"))
+            problems.append(
+                Problem(
+                    table.file,
+                    line,
+                    column,
+                    f"{value!r} is not a real calendar date",
+                    "check the day and month",
+                )
+            )
         elif parsed is not None and parsed > today:
-            problems.append(Problem(table.file, line, column, f"{value} is in the future",
-                                    "check the year; the data records what has happened or was announced"))
+            problems.append(
+                Problem(
+                    table.file,
+                    line,
+                    column,
+                    f"{value} is in the future",
+                    "check the year; the data records what has happened or was announced",
+                )
+            )
     return problems
 
 
@@ -211,7 +282,13 @@ def sequence_problems(table: RawTable, group: str, seq: str, what: str) -> list[
         numbers = sorted(number for number, _ in entries)
         if numbers != list(range(1, len(numbers) + 1)):
             line = min(line for _, line in entries)
-            problems.append(Problem(table.file, line, seq,
-                                    f"{what} of {key!r} are numbered {numbers}, not 1..{len(numbers)}",
-                                    "number them 1, 2, 3 … in order with no gap"))
+            problems.append(
+                Problem(
+                    table.file,
+                    line,
+                    seq,
+                    f"{what} of {key!r} are numbered {numbers}, not 1..{len(numbers)}",
+                    "number them 1, 2, 3 … in order with no gap",
+                )
+            )
     return problems

@@ -67,9 +67,7 @@ def _country_shapes(resolution: str) -> dict[str, BaseGeometry]:
     """One geometry per ISO code, built once per process."""
     countries = basemap.load_countries(resolution)
     return {
-        iso: shapely.union_all(group.geometry.to_numpy())
-        for iso, group in countries.groupby("iso_a2")
-        if iso
+        iso: shapely.union_all(group.geometry.to_numpy()) for iso, group in countries.groupby("iso_a2") if iso
     }
 
 
@@ -90,7 +88,9 @@ def _resolution(point: tuple[float, float]) -> str:
 def _near(geometry: BaseGeometry, point: tuple[float, float]) -> BaseGeometry:
     """Clip a large geometry to a box around the point so distances stay cheap."""
     lon, lat = point
-    box = shapely.box(lon - _SEARCH_BOX_DEG, lat - _SEARCH_BOX_DEG, lon + _SEARCH_BOX_DEG, lat + _SEARCH_BOX_DEG)
+    box = shapely.box(
+        lon - _SEARCH_BOX_DEG, lat - _SEARCH_BOX_DEG, lon + _SEARCH_BOX_DEG, lat + _SEARCH_BOX_DEG
+    )
     return shapely.intersection(geometry, box)
 
 
@@ -108,21 +108,43 @@ def _country_problems(file: str, line: int, row: dict[str, str], point: tuple[fl
     iso = row.get("country", "")
     distance = _distance_to_country_km(point, iso)
     if distance is None:
-        return [Problem(file, line, "country", f"{iso!r} is not a country in the basemap",
-                        "use the ISO 3166-1 alpha-2 code, e.g. VN, CN")]
+        return [
+            Problem(
+                file,
+                line,
+                "country",
+                f"{iso!r} is not a country in the basemap",
+                "use the ISO 3166-1 alpha-2 code, e.g. VN, CN",
+            )
+        ]
     if distance <= COUNTRY_TOLERANCE_KM:
         return []
     swapped = (point[1], point[0])
     if abs(swapped[1]) <= 90:
         swapped_distance = _distance_to_country_km(swapped, iso)
         if swapped_distance is not None and swapped_distance <= COUNTRY_TOLERANCE_KM:
-            return [Problem(file, line, "lat_deg", f"latitude and longitude look swapped (the point lies "
-                            f"outside {iso}, the swapped one inside)", "exchange lat_deg and lon_deg")]
+            return [
+                Problem(
+                    file,
+                    line,
+                    "lat_deg",
+                    f"latitude and longitude look swapped (the point lies "
+                    f"outside {iso}, the swapped one inside)",
+                    "exchange lat_deg and lon_deg",
+                )
+            ]
     where = _country_at(point)
     place = f"in {where}" if where else "at sea"
     distance_text = "far" if distance == float("inf") else f"{distance:.0f} km"
-    return [Problem(file, line, "lat_deg", f"the point lies {place}, {distance_text} from {iso}",
-                    "check the coordinate against a reference, or the country code")]
+    return [
+        Problem(
+            file,
+            line,
+            "lat_deg",
+            f"the point lies {place}, {distance_text} from {iso}",
+            "check the coordinate against a reference, or the country code",
+        )
+    ]
 
 
 def _country_at(point: tuple[float, float]) -> str | None:
@@ -140,9 +162,16 @@ def _border_problems(file: str, line: int, row: dict[str, str], point: tuple[flo
     distance = float("inf") if nearby.is_empty else distance_to_geometry_km(point, nearby)
     if distance <= limit:
         return []
-    return [Problem(file, line, "lat_deg", f"a {row['kind'].replace('_', ' ')} {distance:.1f} km from the "
-                    f"nearest international border (at most {limit:g} km expected)",
-                    "check the coordinate: it should sit at the crossing")]
+    return [
+        Problem(
+            file,
+            line,
+            "lat_deg",
+            f"a {row['kind'].replace('_', ' ')} {distance:.1f} km from the "
+            f"nearest international border (at most {limit:g} km expected)",
+            "check the coordinate: it should sit at the crossing",
+        )
+    ]
 
 
 def _coast_problems(file: str, line: int, row: dict[str, str], point: tuple[float, float]) -> list[Problem]:
@@ -155,5 +184,12 @@ def _coast_problems(file: str, line: int, row: dict[str, str], point: tuple[floa
     advice = "check the coordinate: a port belongs at the water"
     if not river:
         advice += "; for a port up a river set waterfront to river"
-    return [Problem(file, line, "lat_deg", f"a {row['kind']} {distance:.0f} km from the coast "
-                    f"(at most {limit:g} km expected)", advice)]
+    return [
+        Problem(
+            file,
+            line,
+            "lat_deg",
+            f"a {row['kind']} {distance:.0f} km from the coast (at most {limit:g} km expected)",
+            advice,
+        )
+    ]

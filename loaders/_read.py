@@ -25,21 +25,41 @@ class RawTable:
 def decode_csv_bytes(file: str, data: bytes, allow_bom: bool = False) -> tuple[str | None, list[Problem]]:
     """Decode UTF-8 bytes. Curated files must not carry a BOM; uploads may (`allow_bom`)."""
     if not data.strip():
-        return None, [Problem(file, None, None, "file is empty",
-                              "it needs at least the header row; see data/README.md for the columns")]
+        return None, [
+            Problem(
+                file,
+                None,
+                None,
+                "file is empty",
+                "it needs at least the header row; see data/README.md for the columns",
+            )
+        ]
     if data.startswith(UTF8_BOM):
         if not allow_bom:
-            return None, [Problem(file, 1, None, "file starts with a UTF-8 byte-order mark (BOM)",
-                                  "save it as plain UTF-8 without BOM (e.g. LibreOffice: "
-                                  "Text CSV, character set UTF-8)")]
-        data = data[len(UTF8_BOM):]
+            return None, [
+                Problem(
+                    file,
+                    1,
+                    None,
+                    "file starts with a UTF-8 byte-order mark (BOM)",
+                    "save it as plain UTF-8 without BOM (e.g. LibreOffice: Text CSV, character set UTF-8)",
+                )
+            ]
+        data = data[len(UTF8_BOM) :]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         byte = data[error.start : error.start + 1].hex().upper()
-        return None, [Problem(file, line, None, f"text is not valid UTF-8 (byte 0x{byte})",
-                              "re-save the file with the UTF-8 encoding; other encodings are refused")]
+        return None, [
+            Problem(
+                file,
+                line,
+                None,
+                f"text is not valid UTF-8 (byte 0x{byte})",
+                "re-save the file with the UTF-8 encoding; other encodings are refused",
+            )
+        ]
 
 
 def parse_csv_text(file: str, text: str) -> tuple[RawTable | None, list[Problem]]:
@@ -54,12 +74,26 @@ def parse_csv_text(file: str, text: str) -> tuple[RawTable | None, list[Problem]
             lines.append(next_line)
             next_line = reader.line_num + 1
     except csv.Error as error:
-        return None, [Problem(file, reader.line_num, None, f"the CSV cannot be parsed ({error})",
-                              "check the quotes on this row: a value with a comma or quote must be "
-                              "wrapped in double quotes, inner quotes doubled")]
+        return None, [
+            Problem(
+                file,
+                reader.line_num,
+                None,
+                f"the CSV cannot be parsed ({error})",
+                "check the quotes on this row: a value with a comma or quote must be "
+                "wrapped in double quotes, inner quotes doubled",
+            )
+        ]
     if not records or not any(cell.strip() for cell in records[0]):
-        return None, [Problem(file, 1, None, "the header row is missing",
-                              "the first line must name the columns; see data/README.md")]
+        return None, [
+            Problem(
+                file,
+                1,
+                None,
+                "the header row is missing",
+                "the first line must name the columns; see data/README.md",
+            )
+        ]
     return RawTable(file, records[0], records[1:], lines[1:]), []
 
 
@@ -69,10 +103,23 @@ def text_problems(table: RawTable) -> list[Problem]:
     for row, line in zip(table.rows, table.lines, strict=True):
         for name, cell in zip(table.header, row, strict=False):
             if unicodedata.normalize("NFC", cell) != cell:
-                problems.append(Problem(table.file, line, name,
-                                        f"text {cell!r} is not NFC-normalised (decomposed diacritics)",
-                                        "re-type it or save the file with composed (NFC) characters"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        line,
+                        name,
+                        f"text {cell!r} is not NFC-normalised (decomposed diacritics)",
+                        "re-type it or save the file with composed (NFC) characters",
+                    )
+                )
             if cell != cell.strip():
-                problems.append(Problem(table.file, line, name, f"value {cell!r} has leading or trailing spaces",
-                                        "remove the spaces"))
+                problems.append(
+                    Problem(
+                        table.file,
+                        line,
+                        name,
+                        f"value {cell!r} has leading or trailing spaces",
+                        "remove the spaces",
+                    )
+                )
     return problems

@@ -46,20 +46,29 @@ class ValidationResult:
         return not self.problems
 
 
-def read_raw_table(path: Path, file_label: str, allow_bom: bool = False) -> tuple[RawTable | None, list[Problem]]:
+def read_raw_table(
+    path: Path, file_label: str, allow_bom: bool = False
+) -> tuple[RawTable | None, list[Problem]]:
     """Read one CSV strictly; problems say why it could not be read."""
     if not path.is_file():
-        return None, [Problem(file_label, None, None, "file is missing",
-                              "restore it (git checkout data/) or create it with the header row from "
-                              "data/README.md")]
+        return None, [
+            Problem(
+                file_label,
+                None,
+                None,
+                "file is missing",
+                "restore it (git checkout data/) or create it with the header row from data/README.md",
+            )
+        ]
     text, problems = decode_csv_bytes(file_label, path.read_bytes(), allow_bom=allow_bom)
     if text is None:
         return None, problems
     return parse_csv_text(file_label, text)
 
 
-def validate_data_dir(data_dir: Path | str | None = None, *, geography: bool = True,
-                      today: dt.date | None = None) -> ValidationResult:
+def validate_data_dir(
+    data_dir: Path | str | None = None, *, geography: bool = True, today: dt.date | None = None
+) -> ValidationResult:
     """Run every check on a data directory; never raises for bad data."""
     directory = resolve_data_dir(data_dir)
     result = ValidationResult()
@@ -109,8 +118,9 @@ def _cross_table_problems(tables: dict[str, RawTable], directory: Path, today: d
     for table in tables.values():
         problems.extend(reference_problems(table, "source_ids", sources, "sources.csv", many=True))
     if "corridors" in tables:
-        problems.extend(reference_problems(tables["corridors"], "length_source_ids", sources, "sources.csv",
-                                           many=True))
+        problems.extend(
+            reference_problems(tables["corridors"], "length_source_ids", sources, "sources.csv", many=True)
+        )
     if "gate_pairs" in tables:
         for column in ("vn_place_id", "cn_place_id"):
             problems.extend(reference_problems(tables["gate_pairs"], column, places, "places.csv"))
@@ -122,24 +132,36 @@ def _cross_table_problems(tables: dict[str, RawTable], directory: Path, today: d
         problems.extend(reference_problems(stops, "place_id", places, "places.csv"))
         problems.extend(sequence_problems(stops, "service_id", "stop_seq", "stops"))
         if "services" in tables:
-            problems.extend(_too_few_problems(tables["services"], "service_id", stops, "stops",
-                                              "service_stops.csv"))
+            problems.extend(
+                _too_few_problems(tables["services"], "service_id", stops, "stops", "service_stops.csv")
+            )
     if "cargo" in tables:
         problems.extend(reference_problems(tables["cargo"], "service_id", services, "services.csv"))
     if "agreements" in tables:
-        problems.extend(reference_problems(tables["agreements"], "place_ids", places, "places.csv", many=True))
+        problems.extend(
+            reference_problems(tables["agreements"], "place_ids", places, "places.csv", many=True)
+        )
     if "figures" in tables and None not in (places, services, pairs, corridors):
         entities = places | services | pairs | corridors
-        problems.extend(reference_problems(tables["figures"], "entity_id", entities,
-                                           "places.csv, services.csv, gate_pairs.csv or corridors.csv"))
+        problems.extend(
+            reference_problems(
+                tables["figures"],
+                "entity_id",
+                entities,
+                "places.csv, services.csv, gate_pairs.csv or corridors.csv",
+            )
+        )
     if "corridor_waypoints" in tables:
         waypoints = tables["corridor_waypoints"]
         problems.extend(reference_problems(waypoints, "corridor_id", corridors, "corridors.csv"))
         problems.extend(reference_problems(waypoints, "place_id", places, "places.csv"))
         problems.extend(sequence_problems(waypoints, "corridor_id", "seq", "waypoints"))
         if "corridors" in tables:
-            problems.extend(_too_few_problems(tables["corridors"], "corridor_id", waypoints, "waypoints",
-                                              "corridor_waypoints.csv"))
+            problems.extend(
+                _too_few_problems(
+                    tables["corridors"], "corridor_id", waypoints, "waypoints", "corridor_waypoints.csv"
+                )
+            )
     if "sources" in tables:
         problems.extend(_article_file_problems(tables["sources"], directory))
     for name, columns in _PARTIAL_DATE_COLUMNS.items():
@@ -157,19 +179,32 @@ def _gate_side_problems(pairs: RawTable, places: RawTable) -> list[Problem]:
         for column, expected in (("vn_place_id", "VN"), ("cn_place_id", "CN")):
             actual = country.get(row[column])
             if actual is not None and actual != expected:
-                problems.append(Problem(pairs.file, line, column, f"{row[column]!r} is in {actual}, "
-                                        f"not {expected}", "swap the two sides or pick the right place"))
+                problems.append(
+                    Problem(
+                        pairs.file,
+                        line,
+                        column,
+                        f"{row[column]!r} is in {actual}, not {expected}",
+                        "swap the two sides or pick the right place",
+                    )
+                )
     return problems
 
 
-def _too_few_problems(parents: RawTable, key: str, children: RawTable, what: str, child_file: str
-                      ) -> list[Problem]:
+def _too_few_problems(
+    parents: RawTable, key: str, children: RawTable, what: str, child_file: str
+) -> list[Problem]:
     counts: dict[str, int] = {}
     for _, row in column_cells(children, key):
         counts[row[key]] = counts.get(row[key], 0) + 1
     return [
-        Problem(parents.file, line, key, f"{row[key]!r} has {counts.get(row[key], 0)} {what}; at least 2 "
-                "are needed to draw it", f"add its {what} to {child_file}")
+        Problem(
+            parents.file,
+            line,
+            key,
+            f"{row[key]!r} has {counts.get(row[key], 0)} {what}; at least 2 are needed to draw it",
+            f"add its {what} to {child_file}",
+        )
         for line, row in column_cells(parents, key)
         if counts.get(row[key], 0) < 2
     ]
@@ -177,8 +212,13 @@ def _too_few_problems(parents: RawTable, key: str, children: RawTable, what: str
 
 def _article_file_problems(sources: RawTable, directory: Path) -> list[Problem]:
     return [
-        Problem(sources.file, line, "file", f"the article copy {row['file']!r} is missing",
-                "copy the article into data/sources/ so the project stands alone")
+        Problem(
+            sources.file,
+            line,
+            "file",
+            f"the article copy {row['file']!r} is missing",
+            "copy the article into data/sources/ so the project stands alone",
+        )
         for line, row in column_cells(sources, "file")
         if row["file"] and not (directory / row["file"]).is_file()
     ]

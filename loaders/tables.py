@@ -17,8 +17,16 @@ from ._problems import DataError, Problem
 from ._schema import TableSchema, table_schema
 from ._validation import read_raw_table
 
-_BOOLEAN_VALUES = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False,
-                   "1": True, "0": False}
+_BOOLEAN_VALUES = {
+    "true": True,
+    "false": False,
+    "True": True,
+    "False": False,
+    "TRUE": True,
+    "FALSE": False,
+    "1": True,
+    "0": False,
+}
 
 
 def load_table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -43,8 +51,17 @@ def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
         try:
             columns[name] = _convert(values, field["type"])
         except (ValueError, TypeError) as error:
-            raise DataError([Problem(schema.path, None, name, f"cannot read column as {field['type']} ({error})",
-                                     "run python -m loaders.validate to find the row")]) from error
+            raise DataError(
+                [
+                    Problem(
+                        schema.path,
+                        None,
+                        name,
+                        f"cannot read column as {field['type']} ({error})",
+                        "run python -m loaders.validate to find the row",
+                    )
+                ]
+            ) from error
     return pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
 
 

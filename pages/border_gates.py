@@ -2,14 +2,24 @@
 
 import pandas as pd
 import streamlit as st
+
 from atlas import layers, style
 from atlas.deck import basemap_layers, build_deck, label_layer, path_layer, place_layer
 from atlas.i18n import localized, nfc
+from atlas.labels import declutter
 from loaders import split_ids
 from ui import data
 from ui.sidebar import layer_on, online_tiles, show_planned
 from ui.state import language, write_query_params
-from ui.widgets import figure_metric, legend, map_chart, place_details, sources_list, view_picker, view_query_value
+from ui.widgets import (
+    figure_metric,
+    legend,
+    map_chart,
+    place_details,
+    sources_list,
+    view_picker,
+    view_query_value,
+)
 
 tables = data.tables()
 lang = language()
@@ -24,8 +34,15 @@ def name(place_id: str) -> str:
 st.title(t("gates.title"))
 pilot = tables.gate_pairs.loc[tables.gate_pairs["smart_gate_pilot"].fillna(False)]
 for row in pilot.to_dict("records"):
-    st.info(t("gates.pilot", vn=name(row["vn_place_id"]), cn=name(row["cn_place_id"]),
-              note=row["smart_gate_note_en"]), icon=":material/memory:")
+    st.info(
+        t(
+            "gates.pilot",
+            vn=name(row["vn_place_id"]),
+            cn=name(row["cn_place_id"]),
+            note=row["smart_gate_note_en"],
+        ),
+        icon="🛂",
+    )
 
 view_name, view = view_picker("gates", "border", t)
 
@@ -35,33 +52,53 @@ if not show_planned():
 pair_paths = []
 for row in pairs.to_dict("records"):
     a, b = places.loc[row["vn_place_id"]], places.loc[row["cn_place_id"]]
-    tooltip = [f"{name(row['vn_place_id'])} – {name(row['cn_place_id'])}",
-               t(f"level.{row['level']}") + " · " + t(f"status.{row['status']}") + f" ({row['status_date']})",
-               row["status_note_vi"] if lang == "vi" else row["status_note_en"]]
+    tooltip = [
+        f"{name(row['vn_place_id'])} – {name(row['cn_place_id'])}",
+        t(f"level.{row['level']}") + " · " + t(f"status.{row['status']}") + f" ({row['status_date']})",
+        row["status_note_vi"] if lang == "vi" else row["status_note_en"],
+    ]
     if row["smart_gate_pilot"]:
         tooltip.append(t("gates.pilot_short"))
-    pair_paths.append({"id": row["pair_id"], "path": [[a["lon_deg"], a["lat_deg"]], [b["lon_deg"], b["lat_deg"]]],
-                       "color": style.VERMILLION, "width": 6.0 if row["smart_gate_pilot"] else 3.0,
-                       "dash": layers.SOLID if row["status"] == "operating" else layers.DASHED,
-                       "tooltip": nfc("\n".join(tooltip))})
+    pair_paths.append(
+        {
+            "id": row["pair_id"],
+            "path": [[a["lon_deg"], a["lat_deg"]], [b["lon_deg"], b["lat_deg"]]],
+            "color": style.VERMILLION,
+            "width": 6.0 if row["smart_gate_pilot"] else 3.0,
+            "dash": layers.SOLID if row["status"] == "operating" else layers.DASHED,
+            "tooltip": nfc("\n".join(tooltip)),
+        }
+    )
 
 deck_layers = basemap_layers("region" if view.zoom >= 5 else "world")
 if layer_on("corridors"):
-    deck_layers.append(path_layer("land-corridors", layers.corridor_records(tables, data.corridor_lines(), lang, t)))
+    deck_layers.append(
+        path_layer("land-corridors", layers.corridor_records(tables, data.corridor_lines(), lang, t))
+    )
 deck_layers.append(path_layer("gate-pairs", pair_paths))
 all_sides = set(tables.gate_pairs["vn_place_id"]) | set(tables.gate_pairs["cn_place_id"])
 hidden = all_sides - set(pairs["vn_place_id"]) - set(pairs["cn_place_id"])
-dots = [d for d in layers.place_records(tables, lang, t, kinds=("border_gate", "rail_border_station", "city"))
-        if d["id"] not in hidden]
-deck_layers += [place_layer(dots), label_layer(layers.label_records(dots, tables, lang))]
+dots = [
+    d
+    for d in layers.place_records(tables, lang, t, kinds=("border_gate", "rail_border_station", "city"))
+    if d["id"] not in hidden
+]
+deck_layers += [place_layer(dots), label_layer(declutter(layers.label_records(dots, tables, lang), view))]
 
 map_column, detail_column = st.columns([3, 1])
 with map_column:
     selected = map_chart(build_deck(deck_layers, view, online_tiles=online_tiles()), "gates", height=600)
-    legend([(t("legend.gate_pair"), style.VERMILLION, "line"), (t("legend.pilot"), style.VERMILLION, "line"),
-            (t("legend.planned_or_suspended"), style.VERMILLION, "dashed"), (t("legend.road"), style.GREEN, "line"),
-            (t("legend.rail"), style.BLACK, "line"), (t("legend.hsr"), style.SKY, "line"),
-            (t("legend.proposed"), style.GREY, "dashed")])
+    legend(
+        [
+            (t("legend.gate_pair"), style.VERMILLION, "line"),
+            (t("legend.pilot"), style.VERMILLION, "line"),
+            (t("legend.planned_or_suspended"), style.VERMILLION, "dashed"),
+            (t("legend.road"), style.GREEN, "line"),
+            (t("legend.rail"), style.BLACK, "line"),
+            (t("legend.hsr"), style.SKY, "line"),
+            (t("legend.proposed"), style.GREY, "dashed"),
+        ]
+    )
 with detail_column:
     figure_metric(tables, "lang_son_vehicle_growth", t)
     if selected and "position" in selected:
@@ -70,26 +107,43 @@ with detail_column:
         st.info(selected.get("tooltip", ""))
 
 st.subheader(t("gates.pairs"))
-st.dataframe(pd.DataFrame({
-    t("gates.vn_side"): [name(p) for p in pairs["vn_place_id"]],
-    t("gates.cn_side"): [name(p) for p in pairs["cn_place_id"]],
-    t("gates.level"): [t(f"level.{v}") for v in pairs["level"]],
-    t("gates.status"): [t(f"status.{v}") for v in pairs["status"]],
-    t("gates.as_of"): pairs["status_date"],
-    t("gates.smart_gate"): pairs["smart_gate_pilot"],
-    t("gates.note"): pairs["status_note_vi"] if lang == "vi" else pairs["status_note_en"],
-}), hide_index=True, width="stretch")
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("gates.vn_side"): [name(p) for p in pairs["vn_place_id"]],
+            t("gates.cn_side"): [name(p) for p in pairs["cn_place_id"]],
+            t("gates.level"): [t(f"level.{v}") for v in pairs["level"]],
+            t("gates.status"): [t(f"status.{v}") for v in pairs["status"]],
+            t("gates.as_of"): pairs["status_date"],
+            t("gates.smart_gate"): pairs["smart_gate_pilot"],
+            t("gates.note"): pairs["status_note_vi"] if lang == "vi" else pairs["status_note_en"],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
 
 st.subheader(t("gates.corridors"))
 corridors = tables.corridors.set_index("corridor_id")
-st.dataframe(pd.DataFrame([{
-    t("gates.corridor"): localized(corridors.loc[line.corridor_id].to_dict(), lang),
-    t("gates.mode"): t(f"mode.{corridors.loc[line.corridor_id, 'mode']}"),
-    t("gates.status"): t(f"status.{corridors.loc[line.corridor_id, 'status']}"),
-    t("gates.computed_km"): round(line.route.length_km),
-    t("gates.published_km"): line.published_km,
-    t("gates.difference"): None if line.difference is None else f"{line.difference.difference_pct:+.0f}%",
-} for line in data.corridor_lines()]), hide_index=True, width="stretch")
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                t("gates.corridor"): localized(corridors.loc[line.corridor_id].to_dict(), lang),
+                t("gates.mode"): t(f"mode.{corridors.loc[line.corridor_id, 'mode']}"),
+                t("gates.status"): t(f"status.{corridors.loc[line.corridor_id, 'status']}"),
+                t("gates.computed_km"): round(line.route.length_km),
+                t("gates.published_km"): line.published_km,
+                t("gates.difference"): None
+                if line.difference is None
+                else f"{line.difference.difference_pct:+.0f}%",
+            }
+            for line in data.corridor_lines()
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
 st.caption(t("gates.corridor_note"))
 
 st.subheader(t("sources.title"))

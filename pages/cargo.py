@@ -3,6 +3,7 @@
 import altair as alt
 import pandas as pd
 import streamlit as st
+
 from atlas.i18n import localized
 from atlas.model import service_row
 from loaders import split_ids
@@ -23,20 +24,29 @@ cargo["direction_label"] = [t(f"direction.{d}") for d in cargo["direction"]]
 cargo["commodity"] = cargo[f"commodity_{lang}"]
 if query:
     needle = query.casefold()
-    haystack = (cargo["commodity_en"] + " " + cargo["commodity_vi"] + " " + cargo["commodity_zh"] + " "
-                + cargo["hs_chapter"].fillna(""))
+    haystack = (
+        cargo["commodity_en"]
+        + " "
+        + cargo["commodity_vi"]
+        + " "
+        + cargo["commodity_zh"]
+        + " "
+        + cargo["hs_chapter"].fillna("")
+    )
     cargo = cargo.loc[haystack.str.casefold().str.contains(needle, regex=False)]
 
 if cargo.empty:
     st.warning(t("cargo.no_match", query=query))
 else:
-    table = pd.DataFrame({
-        t("cargo.service"): cargo["service"],
-        t("cargo.direction"): cargo["direction_label"],
-        t("cargo.commodity"): cargo["commodity"],
-        t("cargo.hs_chapter"): cargo["hs_chapter"].fillna("—"),
-        t("cargo.source_wording"): cargo["source_wording"],
-    })
+    table = pd.DataFrame(
+        {
+            t("cargo.service"): cargo["service"],
+            t("cargo.direction"): cargo["direction_label"],
+            t("cargo.commodity"): cargo["commodity"],
+            t("cargo.hs_chapter"): cargo["hs_chapter"].fillna("—"),
+            t("cargo.source_wording"): cargo["source_wording"],
+        }
+    )
     st.dataframe(table, hide_index=True, width="stretch")
     chart = (
         alt.Chart(cargo)
@@ -44,10 +54,11 @@ else:
         .encode(
             x=alt.X("count():Q", title=t("cargo.count")),
             y=alt.Y("direction_label:N", title=t("cargo.direction")),
-            color=alt.Color("direction_label:N", legend=None,
-                            scale=alt.Scale(range=["#0072b2", "#e69f00"])),
-            tooltip=[alt.Tooltip("direction_label:N", title=t("cargo.direction")),
-                     alt.Tooltip("count():Q", title=t("cargo.count"))],
+            color=alt.Color("direction_label:N", legend=None, scale=alt.Scale(range=["#0072b2", "#e69f00"])),
+            tooltip=[
+                alt.Tooltip("direction_label:N", title=t("cargo.direction")),
+                alt.Tooltip("count():Q", title=t("cargo.count")),
+            ],
         )
         .properties(height=140)
     )

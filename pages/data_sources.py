@@ -3,6 +3,7 @@
 import datetime as dt
 
 import streamlit as st
+
 from atlas import exports
 from atlas.model import sea_services
 from loaders import validate_data_dir
@@ -30,15 +31,30 @@ if problem_count == 0:
 else:
     st.error(t("data.invalid", problems=problem_count))
 
-names = ["places", "gate_pairs", "services", "service_stops", "cargo", "agreements", "figures", "corridors",
-         "corridor_waypoints", "sources"]
+names = [
+    "places",
+    "gate_pairs",
+    "services",
+    "service_stops",
+    "cargo",
+    "agreements",
+    "figures",
+    "corridors",
+    "corridor_waypoints",
+    "sources",
+]
 for name, tab in zip(names, st.tabs(names), strict=True):
     frame = getattr(tables, name)
     with tab:
         shown = frame.drop(columns="geometry") if "geometry" in frame.columns else frame
         st.dataframe(shown, hide_index=True, width="stretch")
-        st.download_button(t("data.download_csv", name=f"{name}.csv"), exports.csv_bytes(shown),
-                           file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}")
+        st.download_button(
+            t("data.download_csv", name=f"{name}.csv"),
+            exports.csv_bytes(shown),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"csv_{name}",
+        )
 
 st.subheader(t("data.geodata"))
 data_date = max(v for v in tables.sources["accessed_date"].dt.date.astype(str))
@@ -47,13 +63,24 @@ plans = [data.service_plan(sid, (), 14.0) for sid in sea_services(tables)]
 routes = exports.routes_frame(tables, plans, data.corridor_lines())
 places = exports.places_frame(tables)
 columns = st.columns(3)
-columns[0].download_button(t("data.download_places_geojson"), exports.geojson_bytes(places, note),
-                           file_name="places.geojson", mime="application/geo+json")
-columns[1].download_button(t("data.download_routes_geojson"), exports.geojson_bytes(routes, note),
-                           file_name="routes.geojson", mime="application/geo+json")
-columns[2].download_button(t("data.download_gpkg"), exports.geopackage_bytes({"places": places, "routes": routes},
-                                                                             note),
-                           file_name="corridor-atlas.gpkg", mime="application/geopackage+sqlite3")
+columns[0].download_button(
+    t("data.download_places_geojson"),
+    exports.geojson_bytes(places, note),
+    file_name="places.geojson",
+    mime="application/geo+json",
+)
+columns[1].download_button(
+    t("data.download_routes_geojson"),
+    exports.geojson_bytes(routes, note),
+    file_name="routes.geojson",
+    mime="application/geo+json",
+)
+columns[2].download_button(
+    t("data.download_gpkg"),
+    exports.geopackage_bytes({"places": places, "routes": routes}, note),
+    file_name="corridor-atlas.gpkg",
+    mime="application/geopackage+sqlite3",
+)
 st.caption(t("data.export_note", date=data_date, today=dt.date.today().isoformat()))
 
 st.subheader(t("sources.title"))

@@ -3,9 +3,10 @@
 import altair as alt
 import pandas as pd
 import streamlit as st
+
 from atlas import layers, style
 from atlas.deck import basemap_layers, build_deck, label_layer, path_layer, place_layer
-from atlas.i18n import localized
+from atlas.labels import declutter
 from atlas.model import sea_services
 from loaders import split_ids
 from loaders._checks import parse_partial_date
@@ -28,20 +29,33 @@ for service_id in sea_services(tables):
     if tables.services.set_index("service_id").loc[service_id, "kind"] == "partner_lane":
         lanes += layers.service_records(tables, data.service_plan(service_id, (), 14.0), lang, t, dashed=True)
 dots = layers.place_records(tables, lang, t, kinds=layers.POINT_KINDS + layers.ZONE_KINDS, only=partner_ids)
-deck_layers = [*basemap_layers("world" if view.zoom < 5 else "region"), path_layer("sea-routes", lanes),
-               place_layer(dots), label_layer(layers.label_records(dots, tables, lang))]
+deck_layers = [
+    *basemap_layers("world" if view.zoom < 5 else "region"),
+    path_layer("sea-routes", lanes),
+    place_layer(dots),
+    label_layer(declutter(layers.label_records(dots, tables, lang), view)),
+]
 
 map_column, detail_column = st.columns([3, 1])
 with map_column:
     selected = map_chart(build_deck(deck_layers, view, online_tiles=online_tiles()), "partners")
-    legend([(t("legend.partner_lane"), style.PURPLE, "dashed"), (t("legend.port"), style.BLUE, "dot"),
-            (t("legend.zone"), style.GREEN, "dot")])
+    legend(
+        [
+            (t("legend.partner_lane"), style.PURPLE, "dashed"),
+            (t("legend.port"), style.BLUE, "dot"),
+            (t("legend.zone"), style.GREEN, "dot"),
+        ]
+    )
 with detail_column:
     if selected and "position" in selected:
         place_details(tables, selected["id"], t)
-        related = agreements.loc[agreements["place_ids"].str.split(";").apply(lambda ids: selected["id"] in ids)]
+        related = agreements.loc[
+            agreements["place_ids"].str.split(";").apply(lambda ids: selected["id"] in ids)
+        ]
         for row in related.to_dict("records"):
-            st.markdown(f"- **{row['date'] or '—'}** · {row['title_vi'] if lang == 'vi' else row['title_en']}")
+            st.markdown(
+                f"- **{row['date'] or '—'}** · {row['title_vi'] if lang == 'vi' else row['title_en']}"
+            )
     else:
         st.caption(t("map.click_hint"))
 
@@ -57,22 +71,35 @@ timeline = (
     .encode(
         x=alt.X("when:T", title=t("partners.date")),
         y=alt.Y("kind_label:N", title=None),
-        color=alt.Color("kind_label:N", legend=None,
-                        scale=alt.Scale(range=["#0072b2", "#d55e00", "#009e73", "#e69f00", "#cc79a7",
-                                               "#56b4e9", "#1e1e1e"])),
-        tooltip=[alt.Tooltip("date:N", title=t("partners.date")), alt.Tooltip("title:N", title=""),
-                 alt.Tooltip("parties:N", title=t("partners.parties"))],
+        color=alt.Color(
+            "kind_label:N",
+            legend=None,
+            scale=alt.Scale(
+                range=["#0072b2", "#d55e00", "#009e73", "#e69f00", "#cc79a7", "#56b4e9", "#1e1e1e"]
+            ),
+        ),
+        tooltip=[
+            alt.Tooltip("date:N", title=t("partners.date")),
+            alt.Tooltip("title:N", title=""),
+            alt.Tooltip("parties:N", title=t("partners.parties")),
+        ],
     )
     .properties(height=260)
 )
 st.altair_chart(timeline, width="stretch")
-st.dataframe(pd.DataFrame({
-    t("partners.date"): agreements["date"].fillna("—"),
-    t("partners.kind"): agreements["kind_label"],
-    t("partners.agreement"): agreements["title"],
-    t("partners.parties"): agreements["parties"],
-    t("partners.topic"): agreements["topic_en"],
-}).sort_values(t("partners.date")), hide_index=True, width="stretch")
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("partners.date"): agreements["date"].fillna("—"),
+            t("partners.kind"): agreements["kind_label"],
+            t("partners.agreement"): agreements["title"],
+            t("partners.parties"): agreements["parties"],
+            t("partners.topic"): agreements["topic_en"],
+        }
+    ).sort_values(t("partners.date")),
+    hide_index=True,
+    width="stretch",
+)
 st.caption(t("partners.date_note"))
 
 st.subheader(t("sources.title"))

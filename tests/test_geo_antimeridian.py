@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -9,9 +10,8 @@ import shapely
 
 import geo
 
-
 # Latitude where the great circle from (170, 0) to (190, 10) meets 180°: from
-# tan φ = (tan φ1 sin(λ2 − λ) + tan φ2 sin(λ − λ1)) / sin(λ2 − λ1), with φ1 = 0 this is
+# tan φ = (tan φ1 sin(λ2 - λ) + tan φ2 sin(λ - λ1)) / sin(λ2 - λ1), with φ1 = 0 this is
 # tan 10° · sin 10° / sin 20° ≈ tan 5.1157°. A flat lon/lat line would give 5.0.
 CROSS = math.degrees(
     math.atan(math.tan(math.radians(10)) * math.sin(math.radians(10)) / math.sin(math.radians(20)))
@@ -19,7 +19,7 @@ CROSS = math.degrees(
 
 
 def _max_step(part: list[list[float]]) -> float:
-    return max(abs(a[0] - b[0]) for a, b in zip(part, part[1:], strict=False))
+    return max(abs(a[0] - b[0]) for a, b in itertools.pairwise(part))
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ def _pair_id(pair: tuple[geo.Approach, geo.Approach]) -> str:
 
 def test_raw_searoute_detours_in_the_gulf_of_tonkin():
     """The bug the tables fix: searoute's network runs Qinzhou → Tân Vũ far south and back."""
-    qinzhou, tan_vu = (108.61, 21.69), (106.78, 20.85)
+    qinzhou, tan_vu = (108.647, 21.68317), (106.77421, 20.83601)
     raw = searoute.searoute(list(qinzhou), list(tan_vu), units="naut", restrictions=["bering", "northwest"])
     assert raw["properties"]["length"] / geo.great_circle_nm(qinzhou, tan_vu) > 2.0
     refined = geo.sea_route(qinzhou, tan_vu)
@@ -82,7 +82,9 @@ def test_legs_between_hai_phong_and_beibu_are_plausible(pair):
 
 @pytest.mark.parametrize("approach", geo.APPROACHES, ids=lambda a: a.name)
 @pytest.mark.parametrize(
-    "far_port", [(103.80, 1.26), (121.50, 31.23), (88.32, 22.54)], ids=["singapore", "shanghai", "kolkata"]
+    "far_port",
+    [(103.80, 1.26), (121.50, 31.23), (88.31472, 22.54611)],
+    ids=["singapore", "shanghai", "kolkata"],
 )
 def test_approaches_join_the_network_at_sea(approach, far_port, land_10m):
     """The straight connector from an approach's sea end to searoute's path must not cut a headland."""
@@ -92,9 +94,12 @@ def test_approaches_join_the_network_at_sea(approach, far_port, land_10m):
     assert not geo.crosses_land(near_port, land_10m, endpoint_buffer_km=(PORT_BUFFER_KM, 0.0))
 
 
-def test_ports_far_apart_never_share_an_approach():
-    assert geo.find_approach((106.78, 20.85)).name == "tan_vu"
-    assert geo.find_approach((106.90, 20.79)).name == "lach_huyen"
+def test_find_approach_picks_the_nearest_port_within_reach():
+    for approach in geo.APPROACHES:
+        assert geo.find_approach(approach.port) is approach
+    # Tân Vũ and Lạch Huyện are 14 km apart: points near either must not get the other's approach.
+    assert geo.find_approach((106.78, 20.84)).name == "tan_vu"
+    assert geo.find_approach((106.90, 20.80)).name == "lach_huyen"
     assert geo.find_approach((106.50, 20.50)) is None
 
 

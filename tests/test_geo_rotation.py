@@ -6,7 +6,8 @@ import pytest
 
 import geo
 
-QINZHOU, TAN_VU, KOLKATA = (108.61, 21.69), (106.78, 20.85), (88.32, 22.54)
+# From data/places.csv.
+QINZHOU, TAN_VU, KOLKATA = (108.647, 21.68317), (106.77421, 20.83601), (88.31472, 22.54611)
 
 
 def test_round_trip_rotation_sums_its_legs():

@@ -5,21 +5,22 @@ from __future__ import annotations
 import time
 
 import pytest
+import searoute
 import shapely
 
 import geo
 from geo import _sea
 
 PORTS = {
-    # Development coordinates (lon, lat), within a few km of the curated places in data/.
-    "tan_vu": (106.78, 20.85),
-    "lach_huyen": (106.90, 20.79),
-    "qinzhou": (108.61, 21.69),
-    "kolkata": (88.32, 22.54),
-    "antwerp": (4.30, 51.28),
-    "los_angeles": (-118.27, 33.73),
-    "new_york_nj": (-74.15, 40.68),
-    "singapore": (103.80, 1.26),
+    # Copied from data/places.csv (lon, lat) so these tests read no data files.
+    "tan_vu": (106.77421, 20.83601),
+    "lach_huyen": (106.905, 20.79804),
+    "qinzhou": (108.647, 21.68317),
+    "kolkata": (88.31472, 22.54611),
+    "antwerp": (4.33667, 51.27),
+    "los_angeles": (-118.2625, 33.73),
+    "new_york_nj": (-74.16561, 40.67784),
+    "singapore": (103.80, 1.26),  # not a curated place: a point in Singapore Strait
 }
 ARCTIC_CIRCLE_LAT = 66.5
 
@@ -196,3 +197,15 @@ def test_passage_locations_cover_every_closable_passage():
     assert set(geo.CLOSABLE_PASSAGES) <= set(locations)
     suez_lon, suez_lat = locations["suez"]
     assert 32 < suez_lon < 35 and 27 < suez_lat < 31.5
+
+
+def test_distance_agrees_with_searoute_in_nautical_miles():
+    """Same sphere and the same 1,852 m mile as searoute's ``units="naut"``; the only difference is
+    the connectors from the ports to the network, which searoute leaves out."""
+    singapore, antwerp = PORTS["singapore"], PORTS["antwerp"]
+    route = geo.sea_route(singapore, antwerp)
+    raw = searoute.searoute(
+        list(singapore), list(antwerp), units="naut", restrictions=["bering", "northwest"]
+    )
+    connectors = route.origin_gap_nm + route.destination_gap_nm
+    assert abs(route.distance_nm - raw["properties"]["length"]) <= connectors + 0.5

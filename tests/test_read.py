@@ -16,8 +16,11 @@ from loaders._read import decode_csv_bytes, parse_csv_text, text_problems
         (b"  \n\n", False, "x.csv:-:-: file is empty"),
         (b"\xef\xbb\xbfid\n", False, "x.csv:1:-: file starts with a UTF-8 byte-order mark (BOM)"),
         # Windows-1258, the legacy Vietnamese code page, stores tone marks as combining bytes.
-        (unicodedata.normalize("NFD", "id\nHải Phòng\n").encode("cp1258"), False,
-         "x.csv:2:-: text is not valid UTF-8"),
+        (
+            unicodedata.normalize("NFD", "id\nHải Phòng\n").encode("cp1258"),
+            False,
+            "x.csv:2:-: text is not valid UTF-8",
+        ),
     ],
     ids=["empty", "blank-lines", "bom", "cp1258"],
 )

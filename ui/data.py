@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+
 from atlas import model
 from atlas.i18n import Translator
 from loaders import LoadResult, Tables, load_all

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+
 from atlas.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 
 from .data import translator
@@ -13,14 +14,27 @@ LAYER_FILTERS = ("sea", "lanes", "corridors", "air", "gates", "zones", "cities")
 def render_sidebar() -> Translator:
     """Draw the shared controls and return the translator for the chosen language."""
     with st.sidebar:
-        st.selectbox("Language · Ngôn ngữ · 语言", LANGUAGES, key="lang",
-                     format_func=lambda code: LANGUAGE_NAMES[code])
+        st.selectbox(
+            "Language · Ngôn ngữ · 语言", LANGUAGES, key="lang", format_func=lambda code: LANGUAGE_NAMES[code]
+        )
         t = translator(st.session_state["lang"])
-        st.radio(t("sidebar.basemap"), ("offline", "online"), key="basemap",
-                 format_func=lambda key: t(f"sidebar.basemap.{key}"), help=t("sidebar.basemap.help"))
-        st.multiselect(t("sidebar.layers"), LAYER_FILTERS, default=list(LAYER_FILTERS), key="layers",
-                       format_func=lambda key: t(f"layer.{key}"))
-        st.toggle(t("sidebar.show_planned"), value=True, key="show_planned", help=t("sidebar.show_planned.help"))
+        st.radio(
+            t("sidebar.basemap"),
+            ("offline", "online"),
+            key="basemap",
+            format_func=lambda key: t(f"sidebar.basemap.{key}"),
+            help=t("sidebar.basemap.help"),
+        )
+        st.multiselect(
+            t("sidebar.layers"),
+            LAYER_FILTERS,
+            default=list(LAYER_FILTERS),
+            key="layers",
+            format_func=lambda key: t(f"layer.{key}"),
+        )
+        st.toggle(
+            t("sidebar.show_planned"), value=True, key="show_planned", help=t("sidebar.show_planned.help")
+        )
         st.caption(t("sidebar.scope"))
     return t
 

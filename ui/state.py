@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import streamlit as st
+
 from atlas.i18n import LANGUAGES, pick_language
 
 SHARED_KEYS = ("lang",)

@@ -8,6 +8,7 @@ from html import escape
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
+
 from atlas import style
 from atlas.i18n import Translator, localized
 from atlas.layers import figure_text, source_label
@@ -31,25 +32,35 @@ def legend(items: Iterable[tuple[str, style.Rgba, str]]) -> None:
         hex_colour = style.hex_colour(colour)
         if shape in ("line", "dashed"):
             border = "dashed" if shape == "dashed" else "solid"
-            mark = f'<span style="display:inline-block;width:26px;border-top:4px {border} {hex_colour};' \
-                   'vertical-align:middle"></span>'
+            mark = (
+                f'<span style="display:inline-block;width:26px;border-top:4px {border} {hex_colour};'
+                'vertical-align:middle"></span>'
+            )
         else:
             fill = "transparent" if shape == "ring" else hex_colour
-            mark = f'<span style="display:inline-block;width:12px;height:12px;border-radius:50%;' \
-                   f'border:2px solid {hex_colour};background:{fill};vertical-align:middle"></span>'
+            mark = (
+                f'<span style="display:inline-block;width:12px;height:12px;border-radius:50%;'
+                f'border:2px solid {hex_colour};background:{fill};vertical-align:middle"></span>'
+            )
         chips.append(f'<span style="margin-right:14px;white-space:nowrap">{mark} {escape(label)}</span>')
-    st.markdown(f'<div class="atlas-legend" style="line-height:2">{"".join(chips)}</div>',
-                unsafe_allow_html=True)
+    st.markdown(
+        f'<div class="atlas-legend" style="line-height:2">{"".join(chips)}</div>', unsafe_allow_html=True
+    )
 
 
 def figure_metric(tables: Tables, figure_id: str, t: Translator, column=st) -> None:
-    """One sourced figure as a metric, its source and date in the help text and caption."""
+    """One sourced figure as a card that wraps instead of truncating, with its source and date."""
     fig = tables.figures.loc[tables.figures["figure_id"] == figure_id].iloc[0]
-    label = fig["label_vi"] if t.language == "vi" else fig["label_en"]
+    label = fig[f"label_{t.language}"]
     sources = source_label(tables, split_ids(fig["source_ids"]))
-    column.metric(label, figure_text(fig, t), help=t("figure.help", wording=fig["source_wording"],
-                                                     date=fig["as_of"], sources=sources))
-    column.caption(t("figure.caption", date=fig["as_of"], sources=sources))
+    with column.container(border=True):
+        st.markdown(
+            f'<div style="font-size:1.55rem;font-weight:700;line-height:1.2">'
+            f'{escape(figure_text(fig, t))}</div><div style="line-height:1.3">{escape(label)}</div>',
+            unsafe_allow_html=True,
+            help=t("figure.help", wording=fig["source_wording"], date=fig["as_of"], sources=sources),
+        )
+        st.caption(t("figure.caption", date=fig["as_of"], sources=sources))
 
 
 def sources_list(tables: Tables, source_ids: Iterable[str], t: Translator) -> None:
@@ -83,8 +94,14 @@ def view_picker(page_key: str, default: str, t: Translator) -> tuple[str, MapVie
     options = list(VIEW_PRESETS)
     if st.session_state.get(state_key) == "custom":
         options = ["custom", *options]
-    name = st.segmented_control(t("map.view"), options, key=state_key, default=default,
-                                format_func=lambda key: t(f"view.{key}"), label_visibility="collapsed")
+    name = st.segmented_control(
+        t("map.view"),
+        options,
+        key=state_key,
+        default=default,
+        format_func=lambda key: t(f"view.{key}"),
+        label_visibility="collapsed",
+    )
     name = name or default
     if name == "custom":
         return name, st.session_state.get(f"{state_key}_custom", VIEW_PRESETS[default])
@@ -97,8 +114,9 @@ def view_query_value(name: str, view: MapView) -> str:
 
 def map_chart(deck: pdk.Deck, page_key: str, height: int = 560):
     """The deck, clickable: returns the selected object (or None)."""
-    event = st.pydeck_chart(deck, height=height, on_select="rerun", selection_mode="single-object",
-                            key=f"map_{page_key}")
+    event = st.pydeck_chart(
+        deck, height=height, on_select="rerun", selection_mode="single-object", key=f"map_{page_key}"
+    )
     objects = (event.selection or {}).get("objects", {}) if event is not None else {}
     for records in objects.values():
         if records:
@@ -113,13 +131,16 @@ def place_details(tables: Tables, place_id: str, t: Translator) -> None:
         return
     place = row.iloc[0].to_dict()
     st.subheader(localized(place, t.language))
-    names = " · ".join(n for n in (place["name_vi"], place["name_en"], place["name_zh"]) if isinstance(n, str))
+    names = " · ".join(
+        n for n in (place["name_vi"], place["name_en"], place["name_zh"]) if isinstance(n, str)
+    )
     st.caption(names)
     facts = {
         t("details.kind"): t(f"kind.{place['kind']}"),
         t("details.status"): t(f"status.{place['status']}") if isinstance(place["status"], str) else "—",
         t("details.coordinates"): f"{place['lat_deg']:.4f}, {place['lon_deg']:.4f}",
-        t("details.coord_method"): t(f"coord.{place['coord_method']}") + f" (±{place['coord_precision_m']:,} m)",
+        t("details.coord_method"): t(f"coord.{place['coord_method']}")
+        + f" (±{place['coord_precision_m']:,} m)",
         t("details.coord_reference"): place["coord_reference"],
     }
     for code in ("unlocode", "iata"):

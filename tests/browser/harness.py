@@ -58,6 +58,8 @@ APP_IDLE_SELECTOR = (
 )
 STATUS_WIDGET_SELECTOR = '[data-testid="stStatusWidget"]'
 DECK_ERROR_MARKERS: tuple[str, ...] = ("deck:", "Missing character", "luma")
+# luma.gl logs harmless SwiftShader notes ("uniform block reflection failed") at debug level.
+DECK_ERROR_TYPES = frozenset({"error", "warning", "assert"})
 
 
 def chromium_missing_reason() -> str | None:
@@ -317,9 +319,9 @@ def format_fractions(fractions: dict[str, float]) -> str:
 
 
 def deck_errors(console: Iterable[ConsoleEntry]) -> list[str]:
-    """Console messages from deck.gl or luma.gl (failed layers, missing glyphs, WebGL trouble)."""
+    """Warnings and errors from deck.gl or luma.gl (failed layers, missing glyphs, WebGL trouble)."""
     return [f"{entry.type}: {entry.text}" for entry in console
-            if any(marker in entry.text for marker in DECK_ERROR_MARKERS)]
+            if entry.type in DECK_ERROR_TYPES and any(marker in entry.text for marker in DECK_ERROR_MARKERS)]
 
 
 def exception_elements(page: Page) -> list[str]:
