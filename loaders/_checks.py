@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -110,11 +111,14 @@ def frictionless_problems(table: RawTable, schema: TableSchema, good_rows: list[
     for error in report.tasks[0].errors:
         row_number = getattr(error, "row_number", None)
         line = table.lines[good_rows[row_number - 2]] if row_number else None
-        problems.extend(_translate(table.file, line, error, schema, data, row_number))
+        lines = [table.lines[i] for i in good_rows]
+        problems.extend(_translate(table.file, line, error, schema, data, row_number, lines))
     return problems
 
 
-def _translate(file: str, line: int | None, error, schema: TableSchema, data, row_number) -> list[Problem]:
+def _translate(
+    file: str, line: int | None, error, schema: TableSchema, data, row_number, lines: list[int]
+) -> list[Problem]:
     """Turn one Frictionless error into a problem with advice."""
     field_name = getattr(error, "field_name", None) or None
     cell = getattr(error, "cell", "")
@@ -143,11 +147,18 @@ def _translate(file: str, line: int | None, error, schema: TableSchema, data, ro
                 file,
                 line,
                 field_name or "+".join(columns),
-                f"duplicate key {values}",
-                f"each row needs its own {' + '.join(columns)}; {error.note}",
+                f"duplicate key {values}{_also_on(error.note, lines)}",
+                f"each row needs its own {' + '.join(columns)}",
             )
         ]
     return [Problem(file, line, field_name, error.note or error.type, "correct the row")]
+
+
+def _also_on(note: str, lines: list[int]) -> str:
+    """' (also on row 2)' from Frictionless's 'the same as in the row at position N' (header = 1)."""
+    match = re.search(r"position (\d+)", note or "")
+    index = int(match.group(1)) - 2 if match else -1
+    return f" (also on row {lines[index]})" if 0 <= index < len(lines) else ""
 
 
 def _article(word: str) -> str:
@@ -189,7 +200,9 @@ def id_set(table: RawTable | None, column: str) -> set[str] | None:
     if table is None or column not in table.header:
         return None
     index = table.header.index(column)
-    return {row[index] for row in table.rows if len(row) == len(table.header)}
+    # Malformed rows still name their id in the usual place; counting them avoids a cascade of
+    # "not an id" problems caused by one unquoted comma.
+    return {row[index] for row in table.rows if len(row) > index}
 
 
 def column_cells(table: RawTable, column: str) -> Iterable[tuple[int, dict[str, str]]]:

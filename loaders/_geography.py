@@ -34,7 +34,10 @@ def place_geography_problems(places: RawTable) -> list[Problem]:
         point = _coordinates(row)
         if point is None:
             continue
-        problems.extend(_country_problems(places.file, line, row, point))
+        country = _country_problems(places.file, line, row, point)
+        problems.extend(country)
+        if country:
+            continue  # a point in the wrong place makes the border and coast checks noise
         if row.get("kind") in ("border_gate", "rail_border_station"):
             problems.extend(_border_problems(places.file, line, row, point))
         if row.get("kind") in ("port", "terminal"):
@@ -134,8 +137,8 @@ def _country_problems(file: str, line: int, row: dict[str, str], point: tuple[fl
                 )
             ]
     where = _country_at(point)
-    place = f"in {where}" if where else "at sea"
-    distance_text = "far" if distance == float("inf") else f"{distance:.0f} km"
+    place = f"in {where}" if where else _nearest_country_text(point)
+    distance_text = f"more than {_SEARCH_BOX_DEG:g}° away" if distance == float("inf") else f"{distance:.0f} km"
     return [
         Problem(
             file,
@@ -193,3 +196,19 @@ def _coast_problems(file: str, line: int, row: dict[str, str], point: tuple[floa
             advice,
         )
     ]
+
+
+def _nearest_country_text(point: tuple[float, float]) -> str:
+    """'off the coast of China (CN)' for a harbour point in the water, else 'at sea'."""
+    best: tuple[float, str] | None = None
+    for iso, shape in _country_shapes(_resolution(point)).items():
+        nearby = _near(shape, point)
+        if nearby.is_empty:
+            continue
+        distance = distance_to_geometry_km(point, nearby)
+        if distance <= COUNTRY_TOLERANCE_KM and (best is None or distance < best[0]):
+            best = (distance, iso)
+    if best is None:
+        return "at sea"
+    names = basemap.load_countries(_resolution(point)).drop_duplicates("iso_a2").set_index("iso_a2")["name"]
+    return f"off the coast of {names.get(best[1], best[1])} ({best[1]})"

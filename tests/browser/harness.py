@@ -51,6 +51,10 @@ LAND_RGB: tuple[int, int, int] = (244, 241, 232)
 # Per-channel slack: antialiasing and SwiftShader's rounding move flat fills by a unit or two.
 COLOUR_TOLERANCE = 4
 
+# A guard, not a target: a cold first run on a busy 2-core CI machine imports geopandas and compiles
+# deck.gl's shaders in SwiftShader (software), which can take a dozen seconds.
+DEFAULT_TIMEOUT_MS = 30_000
+
 MAP_SELECTOR = '[data-testid="stDeckGlJsonChart"]'
 MAP_CANVAS_SELECTOR = f"{MAP_SELECTOR} canvas"
 APP_IDLE_SELECTOR = (
@@ -219,7 +223,7 @@ class AppPage:
     page_errors: list[str] = field(default_factory=list)
     blocked_urls: list[str] = field(default_factory=list)
 
-    def goto(self, path: str = "", *, wait: bool = True, timeout_ms: float = 20_000) -> None:
+    def goto(self, path: str = "", *, wait: bool = True, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         """Open `path` (e.g. "border-gates?lang=zh") under the server; by default wait for the run."""
         self.page.goto(app_url(self.base_url, path), wait_until="domcontentloaded", timeout=timeout_ms)
         if wait:
@@ -247,7 +251,7 @@ def new_app_page(browser: Browser, base_url: str, *, viewport: ViewportSize = DE
     return app_page
 
 
-def wait_for_app(page: Page, timeout_ms: float = 20_000) -> None:
+def wait_for_app(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
     """Wait until Streamlit has finished its script run and the page's fetches have stopped."""
     # The attribute reads "initial" until the first run ends, so this cannot pass before the run.
     page.locator(APP_IDLE_SELECTOR).wait_for(state="attached", timeout=timeout_ms)
@@ -262,12 +266,13 @@ def is_uniform(png: bytes) -> bool:
     return all(high - low <= 2 for low, high in extrema)
 
 
-def map_screenshot(page: Page, index: int = 0) -> bytes:
+def map_screenshot(page: Page, index: int = 0, *, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> bytes:
     """A PNG of what the `index`-th map canvas shows on screen (including anything drawn over it)."""
-    return page.locator(MAP_CANVAS_SELECTOR).nth(index).screenshot(animations="disabled", caret="initial")
+    return page.locator(MAP_CANVAS_SELECTOR).nth(index).screenshot(animations="disabled", caret="initial",
+                                                                   timeout=timeout_ms)
 
 
-def wait_for_map(page: Page, timeout_ms: float = 15_000, *, index: int = 0,
+def wait_for_map(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS, *, index: int = 0,
                  until: Callable[[dict[str, float]], bool] | None = None, poll_ms: float = 200) -> bytes:
     """Wait until the map canvas has painted and stopped changing; returns its last screenshot.
 
@@ -280,7 +285,7 @@ def wait_for_map(page: Page, timeout_ms: float = 15_000, *, index: int = 0,
     previous: bytes | None = None
     last_reason = "no screenshot taken"
     while True:
-        png = map_screenshot(page, index)
+        png = map_screenshot(page, index, timeout_ms=timeout_ms)
         if is_uniform(png):
             last_reason = "map canvas is uniform (nothing drawn yet)"
         elif until is not None and not until(fractions := map_colour_fractions(png)):

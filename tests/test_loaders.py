@@ -1,0 +1,159 @@
+"""Loaders: one per table, typed by data/datapackage.json; contract tests on the embedded data and
+golden tests on the tiny fixture directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from conftest import TEST_DATA_DIR
+
+import loaders
+from loaders import DataError, load_all, load_table, split_ids
+from loaders._schema import table_schemas
+
+GOLDEN_DIR = TEST_DATA_DIR / "golden_loaders"
+TABLES = list(table_schemas())
+PANDAS_TYPES = {"string": "string", "number": "Float64", "integer": "Int64", "boolean": "boolean"}
+
+
+@pytest.fixture(scope="module")
+def tables() -> loaders.Tables:
+    result = load_all()
+    assert result.problems == ()
+    return result.tables
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_columns_and_types_follow_the_schema(name: str) -> None:
+    """The schema is the public contract: column order and types come from datapackage.json."""
+    frame = load_table(name)
+    schema = table_schemas()[name]
+    assert list(frame.columns) == schema.field_names
+    for field in schema.descriptor["fields"]:
+        if field["type"] in PANDAS_TYPES:
+            assert str(frame[field["name"]].dtype) == PANDAS_TYPES[field["type"]], field["name"]
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_primary_keys_are_unique(name: str) -> None:
+    frame = load_table(name)
+    key = table_schemas()[name].descriptor["primaryKey"]
+    assert not frame.duplicated(subset=key if isinstance(key, list) else [key]).any()
+
+
+# Stops and waypoints inherit their parent's sources; translations are our own text.
+SOURCED_TABLES = [n for n in TABLES if "source_ids" in table_schemas()[n].field_names]
+
+
+@pytest.mark.parametrize("name", SOURCED_TABLES)
+def test_every_row_names_a_source_that_exists(name: str, tables: loaders.Tables) -> None:
+    frame = getattr(tables, name)
+    known = set(tables.sources["source_id"])
+    for value in frame["source_ids"]:
+        ids = split_ids(value)
+        assert ids and set(ids) <= known, value
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_text_is_nfc(name: str) -> None:
+    frame = load_table(name)
+    for column in frame.select_dtypes(include="string").columns:
+        for value in frame[column].dropna():
+            assert unicodedata.normalize("NFC", value) == value, (column, value)
+
+
+def test_places_are_points_in_wgs84(tables: loaders.Tables) -> None:
+    places = tables.places
+    assert isinstance(places, gpd.GeoDataFrame)
+    assert places.crs.to_epsg() == 4326
+    assert (places.geometry.x == places["lon_deg"].astype(float)).all()
+    assert (places.geometry.y == places["lat_deg"].astype(float)).all()
+
+
+def test_vietnamese_and_chinese_names_keep_their_script(tables: loaders.Tables) -> None:
+    names = tables.places.set_index("id")
+    assert names.loc["huu_nghi", "name_vi"] == "Cửa khẩu quốc tế Hữu Nghị"
+    assert names.loc["youyiguan", "name_zh"] == "友谊关口岸"
+    assert names.loc["lang_son", "name_vi"] == "Lạng Sơn"
+
+
+@pytest.mark.parametrize(
+    ("place_id", "coord_method"),
+    [("coc_nam", "approximate"), ("po_nhung", "approximate"), ("hph_airport", "reference")],
+    ids=["coc-nam-no-reference", "po-nhung-location-unknown", "cat-bi-airport"],
+)
+def test_unreferenced_points_are_marked_approximate(
+    tables: loaders.Tables, place_id: str, coord_method: str
+) -> None:
+    row = tables.places.set_index("id").loc[place_id]
+    assert row["coord_method"] == coord_method
+    assert row["coord_reference"]
+
+
+def test_source_articles_are_copied_into_the_project(tables: loaders.Tables) -> None:
+    articles = tables.sources.loc[tables.sources["kind"] == "article"]
+    assert len(articles) == 5
+    for file in articles["file"]:
+        assert (loaders.DATA_DIR / file).is_file()
+
+
+def test_every_source_article_fact_is_covered(tables: loaders.Tables) -> None:
+    """Spot checks of the brief's list: service, frequency, cargo, flight, pilot, gates, agreements."""
+    service = tables.services.set_index("service_id").loc["beibu_haiphong_kolkata"]
+    assert service["frequency_days"] == 21
+    assert service["frequency_text"] == "lịch tàu một chuyến trong ba tuần"
+    assert len(tables.cargo.loc[tables.cargo["service_id"] == "beibu_haiphong_kolkata"]) == 8
+    assert tables.services.set_index("service_id").loc["nanning_haiphong_air", "start_date"] == "2025-01-07"
+    assert tables.gate_pairs.set_index("pair_id").loc["huu_nghi__youyiguan", "smart_gate_pilot"]
+    pairs = set(tables.gate_pairs["pair_id"])
+    assert {
+        "chi_ma__aidian",
+        "binh_nghi__pingerguan",
+        "po_nhung__youai",
+        "tan_thanh__po_chai",
+        "coc_nam__lung_nghi",
+    } <= pairs
+    agreements = set(tables.agreements["agreement_id"])
+    assert {
+        "mou_haiphong_nynj_2023",
+        "mou_haiphong_los_angeles_2023",
+        "mou_haiphong_deep_c_2025",
+        "mou_haiphong_nanning_2025_plan",
+        "decision_865_smart_gate_2024",
+    } <= agreements
+    assert tables.figures.set_index("figure_id").loc["pola_throughput", "value"] == 9.3
+
+
+def test_loading_a_missing_table_raises_data_error(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as raised:
+        load_table("places", tmp_path)
+    assert str(raised.value.problems[0]).startswith("places.csv:-:-: file is missing")
+
+
+def test_load_all_returns_problems_instead_of_raising(tmp_path: Path, minimal_data_dir: Path) -> None:
+    (minimal_data_dir / "cargo.csv").write_bytes(b"")
+    result = load_all(minimal_data_dir)
+    assert result.tables is None
+    assert [str(p).split(" — ")[0] for p in result.problems] == ["cargo.csv:-:-: file is empty"]
+
+
+def _as_records(frame: pd.DataFrame) -> list[dict]:
+    plain = frame.drop(columns="geometry", errors="ignore").astype(object)
+    return json.loads(plain.where(plain.notna(), None).to_json(orient="records", force_ascii=False))
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_loader_golden_output_on_the_minimal_fixture(name: str, minimal_data_dir: Path) -> None:
+    """Loaders return exactly these rows and values for tests/data/minimal (UPDATE_GOLDEN=1 rewrites)."""
+    records = _as_records(loaders.tables.TABLE_LOADERS[name](minimal_data_dir))
+    golden = GOLDEN_DIR / f"{name}.json"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN_DIR.mkdir(exist_ok=True)
+        golden.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert records == json.loads(golden.read_text(encoding="utf-8"))
