@@ -1,5 +1,8 @@
 """Corridor Atlas: trade corridors around Hai Phong. This file only routes: config, sidebar, pages.
 
+Pages live in app_pages/, not pages/: a folder named pages/ switches Streamlit into its legacy
+multipage mode, which runs a deep-linked page file directly, without this router or its sidebar.
+Their URL paths are the file names (/sea_services, /border_gates …).
 No page icons: Material symbols are fetched from a font CDN (fails offline) and emoji need a colour
 emoji font that projector laptops often lack.
 """
@@ -15,11 +18,11 @@ load_query_params_once(closable=(*geo.CLOSABLE_PASSAGES, *geo.SHORTHANDS))
 t = render_sidebar()
 
 PAGES = [
-    st.Page("pages/overview.py", title=t("page.overview"), url_path="overview", default=True),
-    st.Page("pages/sea_services.py", title=t("page.sea_services"), url_path="sea-services"),
-    st.Page("pages/border_gates.py", title=t("page.border_gates"), url_path="border-gates"),
-    st.Page("pages/cargo.py", title=t("page.cargo"), url_path="cargo"),
-    st.Page("pages/partners.py", title=t("page.partners"), url_path="partners"),
-    st.Page("pages/data_sources.py", title=t("page.data_sources"), url_path="data-sources"),
+    st.Page("app_pages/overview.py", title=t("page.overview"), default=True),
+    st.Page("app_pages/sea_services.py", title=t("page.sea_services")),
+    st.Page("app_pages/border_gates.py", title=t("page.border_gates")),
+    st.Page("app_pages/cargo.py", title=t("page.cargo")),
+    st.Page("app_pages/partners.py", title=t("page.partners")),
+    st.Page("app_pages/data_sources.py", title=t("page.data_sources")),
 ]
 st.navigation(PAGES).run()

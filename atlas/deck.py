@@ -38,6 +38,13 @@ LABEL_FONT = "'Noto Sans, Noto Sans CJK SC, Noto Sans SC, Arial Unicode MS, sans
 _WORLD = [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]
 
 
+def basemap_detail(view: MapView) -> Detail:
+    """1:10m land and borders when zoomed into the region they cover, 1:50m everywhere else."""
+    west, south, east, north = basemap.REGION_BOUNDS
+    inside = west + 2 <= view.longitude <= east - 2 and south + 2 <= view.latitude <= north - 2
+    return "region" if inside and view.zoom >= 5 else "world"
+
+
 def basemap_layers(detail: Detail) -> list[pdk.Layer]:
     """Sea, land and country borders from the embedded Natural Earth files (no network needed)."""
     land = "land_50m" if detail == "world" else "land_10m_region"

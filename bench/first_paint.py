@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import argparse
 import base64
+import gzip
 import json
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import ProxyHandler, build_opener
 
 from google.protobuf.message import DecodeError
 from playwright.sync_api import Browser, CDPSession, Page, sync_playwright
@@ -57,16 +61,20 @@ class WidgetChange:
 
 @dataclass
 class Measurement:
+    """One cold start. Times are seconds since the server process started."""
+
     app: str
+    server_up_s: float
+    script_done_s: float | None
     first_paint_s: float
-    http_bytes: int
-    ws_bytes: int
+    bytes_by_part: dict[str, int]
+    gzip_estimate_bytes: int
     blocked_urls: list[str]
     changes: list[WidgetChange] = field(default_factory=list)
 
     @property
     def page_bytes(self) -> int:
-        return self.http_bytes + self.ws_bytes
+        return sum(self.bytes_by_part.values())
 
 
 @dataclass
@@ -79,20 +87,35 @@ class SocketFrame:
     detail: int | None = None
 
 
+@dataclass
+class Download:
+    url: str
+    encoded_bytes: int
+    content_encoding: str | None
+
+
 class TrafficMeter:
-    """Bytes a page received (HTTP bodies as transferred, WebSocket payloads) and Streamlit's frames."""
+    """What a page received (HTTP responses as transferred, WebSocket payloads) and Streamlit's frames."""
 
     def __init__(self, cdp: CDPSession) -> None:
-        self.http_bytes = 0
+        self.downloads: list[Download] = []
         self.ws_bytes = 0
         self.frames: list[SocketFrame] = []
+        self.first_script_finished_at: float | None = None
+        self._responses: dict[str, tuple[str, str | None]] = {}
+        cdp.on("Network.responseReceived", self._on_response)
         cdp.on("Network.loadingFinished", self._on_loading_finished)
         cdp.on("Network.webSocketFrameReceived", lambda event: self._on_frame(event, sent=False))
         cdp.on("Network.webSocketFrameSent", lambda event: self._on_frame(event, sent=True))
         cdp.send("Network.enable")
 
+    def _on_response(self, event: dict[str, Any]) -> None:
+        headers = {name.lower(): value for name, value in event["response"]["headers"].items()}
+        self._responses[event["requestId"]] = (event["response"]["url"], headers.get("content-encoding"))
+
     def _on_loading_finished(self, event: dict[str, Any]) -> None:
-        self.http_bytes += int(event["encodedDataLength"])
+        url, encoding = self._responses.get(event["requestId"], ("?", None))
+        self.downloads.append(Download(url, int(event["encodedDataLength"]), encoding))
 
     def _on_frame(self, event: dict[str, Any], *, sent: bool) -> None:
         response = event["response"]
@@ -101,7 +124,30 @@ class TrafficMeter:
                    else response["payloadData"].encode())
         if not sent:
             self.ws_bytes += len(payload)
-        self.frames.append(_describe_frame(float(event["timestamp"]), payload, sent=sent))
+        frame = _describe_frame(float(event["timestamp"]), payload, sent=sent)
+        if frame.kind == "script_finished" and self.first_script_finished_at is None:
+            self.first_script_finished_at = time.perf_counter()
+        self.frames.append(frame)
+
+    def bytes_by_part(self) -> dict[str, int]:
+        """Bytes split into Streamlit's own frontend, the app's static files, and the WebSocket."""
+        parts = {"frontend": 0, "app files": 0, "websocket": self.ws_bytes}
+        for download in self.downloads:
+            part = "app files" if urlsplit(download.url).path.startswith("/app/static/") else "frontend"
+            parts[part] += download.encoded_bytes
+        return parts
+
+    def gzip_estimate(self) -> int:
+        """The page's bytes if every uncompressed response were gzipped (as a compressing proxy would)."""
+        opener = build_opener(ProxyHandler({}))
+        total = self.ws_bytes
+        for download in self.downloads:
+            if download.content_encoding or not harness.is_local_url(download.url):
+                total += download.encoded_bytes
+                continue
+            with opener.open(download.url, timeout=10) as response:
+                total += len(gzip.compress(response.read(), compresslevel=6))
+        return total
 
 
 def _describe_frame(timestamp: float, payload: bytes, *, sent: bool) -> SocketFrame:
@@ -135,13 +181,21 @@ def measure(browser: Browser, script: str, *, changes: int, timeout_s: float) ->
     try:
         app_page = harness.new_app_page(browser, server.base_url)
         meter = TrafficMeter(app_page.context.new_cdp_session(app_page.page))
+        server_up_at = time.perf_counter()
         app_page.page.goto(server.base_url, wait_until="commit")
         painted_at = wait_for_land(app_page.page, server.started_at + timeout_s)
         harness.wait_for_app(app_page.page, timeout_s * 1000)
-        result = Measurement(script, painted_at - server.started_at, meter.http_bytes, meter.ws_bytes,
-                             list(app_page.blocked_urls))
-        if changes:
-            result.changes = [change_language(app_page.page, meter) for _ in range(changes)]
+        script_done = meter.first_script_finished_at
+        result = Measurement(
+            app=script,
+            server_up_s=server_up_at - server.started_at,
+            script_done_s=None if script_done is None else script_done - server.started_at,
+            first_paint_s=painted_at - server.started_at,
+            bytes_by_part=meter.bytes_by_part(),
+            gzip_estimate_bytes=meter.gzip_estimate(),
+            blocked_urls=app_page.blocked_urls,
+        )
+        result.changes = [change_language(app_page.page, meter) for _ in range(changes)]
         return result
     finally:
         if app_page is not None:
@@ -181,36 +235,51 @@ def _fmt(value: float | None, unit: str = "", digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}{unit}"
 
 
+def _median_of(runs: list[Measurement], value: Callable[[Measurement], float | None]) -> float | None:
+    return _median([v for v in map(value, runs) if v is not None])
+
+
+def _mb(value: float | None) -> str:
+    return "n/a" if value is None else f"{value / 1e6:.2f} MB"
+
+
 def print_report(results: dict[str, list[Measurement]]) -> None:
-    app, baseline = results["app"], results["baseline"]
+    """Medians per app: timings since the server process started, then bytes, then widget changes."""
+    print("\nseconds since `streamlit run` (medians; map painted per run in brackets)")
+    print(f"{'':10} {'server up':>10} {'script done':>12} {'map painted':>12}   runs")
+    for name, runs in results.items():
+        print(f"{name:10} {_fmt(_median_of(runs, lambda r: r.server_up_s)):>10} "
+              f"{_fmt(_median_of(runs, lambda r: r.script_done_s)):>12} "
+              f"{_fmt(_median_of(runs, lambda r: r.first_paint_s)):>12}   "
+              f"[{', '.join(f'{run.first_paint_s:.2f}' for run in runs)}]")
+    print("\nbytes received by the page (medians; HTTP as transferred)")
+    parts = list(next(iter(results.values()))[0].bytes_by_part)
+    print(f"{'':10} " + " ".join(f"{part:>11}" for part in parts) + f" {'total':>11} {'if gzipped':>11}")
+    for name, runs in results.items():
+        cells = [_median_of(runs, lambda r, part=part: r.bytes_by_part[part]) for part in parts]
+        print(f"{name:10} " + " ".join(f"{int(cell or 0):>11,}" for cell in cells)
+              + f" {_mb(_median_of(runs, lambda r: r.page_bytes)):>11}"
+              + f" {_mb(_median_of(runs, lambda r: r.gzip_estimate_bytes)):>11}")
+
+    app_paint = _median_of(results["app"], lambda r: r.first_paint_s)
+    base_paint = _median_of(results["baseline"], lambda r: r.first_paint_s)
+    ratio = app_paint / base_paint if app_paint and base_paint else None
     print()
-    print(f"{'':10} {'first paint median':>19} {'runs (s)':>24} {'page bytes':>12} {'http':>11} {'ws':>10}")
-    for name, runs in (("baseline", baseline), ("app", app)):
-        median = _median([run.first_paint_s for run in runs])
-        page = int(statistics.median(run.page_bytes for run in runs))
-        http = int(statistics.median(run.http_bytes for run in runs))
-        ws = int(statistics.median(run.ws_bytes for run in runs))
-        spread = ", ".join(f"{run.first_paint_s:.2f}" for run in runs)
-        print(f"{name:10} {_fmt(median, ' s'):>19} {spread:>24} {page:>12,} {http:>11,} {ws:>10,}")
-    ratio = _median([r.first_paint_s for r in app]) / _median([r.first_paint_s for r in baseline])
-    app_bytes = statistics.median(run.page_bytes for run in app)
-    print()
-    print(f"ratio app/baseline      {ratio:.2f}   (target ≤ {TARGET_RATIO})")
-    print(f"app page transferred    {app_bytes / 1e6:.2f} MB   (target ≤ {TARGET_PAGE_BYTES / 1e6:.1f} MB; "
-          f"baseline {statistics.median(run.page_bytes for run in baseline) / 1e6:.2f} MB)")
-    changes = [change for run in app for change in run.changes]
+    print(f"first paint app/baseline  {_fmt(ratio)}   (target ≤ {TARGET_RATIO})")
+    print(f"app page                  {_mb(_median_of(results['app'], lambda r: r.page_bytes))}   "
+          f"(target ≤ {_mb(TARGET_PAGE_BYTES)})")
+    changes = [change for run in results["app"] for change in run.changes]
     if changes:
         server = _median([c.server_ms for c in changes if c.server_ms is not None])
         repaint = _median([c.repaint_s for c in changes if c.repaint_s is not None])
-        reruns = sorted({c.reruns for c in changes})
         unchanged = sum(c.repaint_s is None for c in changes)
-        print(f"language change         server {_fmt(server, ' ms', 0)} median (target ≪ {TARGET_SERVER_MS} ms), "
-              f"click → map repainted {_fmt(repaint, ' s')} median, reruns per change {reruns}, "
-              f"n={len(changes)}" + (f", map unchanged {unchanged}×" if unchanged else ""))
-        print("                        per change (server ms / repaint s): "
-              + ", ".join(f"{_fmt(c.server_ms, '', 0)}/{_fmt(c.repaint_s)}" for c in changes))
+        print(f"language change           server {_fmt(server, ' ms', 0)} (target ≪ {TARGET_SERVER_MS} ms); "
+              f"click → map repainted {_fmt(repaint, ' s')}; medians of {len(changes)}"
+              + (f"; map unchanged {unchanged}×" if unchanged else ""))
+        print("                          each (server ms / repaint s / reruns): "
+              + ", ".join(f"{_fmt(c.server_ms, '', 0)}/{_fmt(c.repaint_s)}/{c.reruns}" for c in changes))
     blocked = sorted({url for runs in results.values() for run in runs for url in run.blocked_urls})
-    print(f"blocked non-local URLs  {len(blocked)}" + "".join(f"\n    {url}" for url in blocked))
+    print(f"blocked non-local URLs    {len(blocked)}" + "".join(f"\n    {url}" for url in blocked))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(missing, file=sys.stderr)
         return 2
-    results: dict[str, list[Measurement]] = {"app": [], "baseline": []}
+    results: dict[str, list[Measurement]] = {"baseline": [], "app": []}
     with sync_playwright() as playwright:
         browser = harness.launch_chromium(playwright)
         try:
@@ -237,15 +306,15 @@ def main(argv: list[str] | None = None) -> int:
                     measurement = measure(browser, script, changes=args.changes if name == "app" else 0,
                                           timeout_s=args.timeout)
                     results[name].append(measurement)
-                    print(f"run {run + 1}/{args.runs} {name:8} first paint {measurement.first_paint_s:.2f} s, "
-                          f"{measurement.page_bytes:,} bytes", flush=True)
+                    print(f"run {run + 1}/{args.runs} {name:8} map painted {measurement.first_paint_s:.2f} s "
+                          f"after start, {measurement.page_bytes:,} bytes", flush=True)
         finally:
             browser.close()
     print_report(results)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({name: [asdict(run) for run in runs] for name, runs in results.items()},
-                                        indent=2))
+        raw = {name: [asdict(run) for run in runs] for name, runs in results.items()}
+        args.json.write_text(json.dumps(raw, indent=2))
     return 0
 
 

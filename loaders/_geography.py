@@ -138,7 +138,9 @@ def _country_problems(file: str, line: int, row: dict[str, str], point: tuple[fl
             ]
     where = _country_at(point)
     place = f"in {where}" if where else _nearest_country_text(point)
-    distance_text = f"more than {_SEARCH_BOX_DEG:g}° away" if distance == float("inf") else f"{distance:.0f} km"
+    distance_text = (
+        f"more than {_SEARCH_BOX_DEG:g}° away" if distance == float("inf") else f"{distance:.0f} km"
+    )
     return [
         Problem(
             file,

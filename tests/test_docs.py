@@ -11,14 +11,14 @@ from loaders._schema import table_schemas
 
 README = (REPO_DIR / "README.md").read_text(encoding="utf-8")
 DATA_README = (REPO_DIR / "data" / "README.md").read_text(encoding="utf-8")
-PAGES = sorted(path.name for path in (REPO_DIR / "pages").glob("*.py"))
+PAGES = sorted(path.name for path in (REPO_DIR / "app_pages").glob("*.py"))
 APP = (REPO_DIR / "app.py").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_is_in_the_readme_and_the_router(page: str) -> None:
-    assert f"pages/{page}" in README
-    assert f'"pages/{page}"' in APP
+    assert f"app_pages/{page}" in README
+    assert f'"app_pages/{page}"' in APP
 
 
 @pytest.mark.parametrize("resource", list(table_schemas().values()), ids=lambda r: r.name)

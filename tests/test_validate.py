@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO_DIR, TEST_DATA_DIR
 
 from loaders import DATA_DIR, validate_data_dir
-
-from conftest import REPO_DIR, TEST_DATA_DIR
 
 BROKEN_DIR = TEST_DATA_DIR / "broken"
 BROKEN_CASES = sorted(path.name for path in BROKEN_DIR.iterdir() if path.is_dir())

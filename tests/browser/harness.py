@@ -272,6 +272,10 @@ def map_screenshot(page: Page, index: int = 0, *, timeout_ms: float = DEFAULT_TI
                                                                    timeout=timeout_ms)
 
 
+class MapNotPaintedError(AssertionError):
+    """The map never drew, or the page shows an exception instead."""
+
+
 def wait_for_map(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS, *, index: int = 0,
                  until: Callable[[dict[str, float]], bool] | None = None, poll_ms: float = 200) -> bytes:
     """Wait until the map canvas has painted and stopped changing; returns its last screenshot.
@@ -279,25 +283,34 @@ def wait_for_map(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS, *, index: i
     Painted: not uniform and, if given, `until(map_colour_fractions(png))` holds. Stopped changing:
     two polls in a row give the same pixels (the basemap arrives after the first frame).
     """
-    canvas = page.locator(MAP_CANVAS_SELECTOR).nth(index)
-    canvas.wait_for(state="visible", timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
     previous: bytes | None = None
-    last_reason = "no screenshot taken"
     while True:
-        png = map_screenshot(page, index, timeout_ms=timeout_ms)
-        if is_uniform(png):
-            last_reason = "map canvas is uniform (nothing drawn yet)"
-        elif until is not None and not until(fractions := map_colour_fractions(png)):
-            last_reason = f"condition not met yet: {format_fractions(fractions)}"
-        elif png != previous:
-            last_reason = "map still changing"
-        else:
+        png, reason = _paint_state(page, index, until, deadline)
+        if reason is None and png == previous:
             return png
         previous = png
         if time.monotonic() >= deadline:
-            raise TimeoutError(f"map did not paint within {timeout_ms / 1000:.0f} s: {last_reason}")
+            raise MapNotPaintedError(f"map did not paint within {timeout_ms / 1000:.0f} s: "
+                                     f"{reason or 'map still changing'}")
         page.wait_for_timeout(poll_ms)
+
+
+def _paint_state(page: Page, index: int, until: Callable[[dict[str, float]], bool] | None,
+                 deadline: float) -> tuple[bytes | None, str | None]:
+    """The map's screenshot and why it does not count as painted yet (None when it does)."""
+    errors = exception_elements(page)
+    if errors:
+        # Fail at once with the traceback's text rather than wait for a canvas that will never come.
+        raise MapNotPaintedError("the page shows an error instead of the map:\n" + "\n".join(errors))
+    if page.locator(MAP_CANVAS_SELECTOR).count() <= index:
+        return None, "no map canvas on the page"
+    png = map_screenshot(page, index, timeout_ms=max(1.0, deadline - time.monotonic()) * 1000)
+    if is_uniform(png):
+        return png, "map canvas is uniform (nothing drawn yet)"
+    if until is not None and not until(fractions := map_colour_fractions(png)):
+        return png, f"condition not met yet: {format_fractions(fractions)}"
+    return png, None
 
 
 def map_colour_fractions(png: bytes, tolerance: int = COLOUR_TOLERANCE) -> dict[str, float]:

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import layers, style
-from atlas.deck import basemap_layers, build_deck, label_layer, path_layer, place_layer
+from atlas.deck import basemap_detail, basemap_layers, build_deck, label_layer, path_layer, place_layer
 from atlas.labels import declutter
 from atlas.model import sea_services
 from loaders import split_ids
@@ -30,7 +30,7 @@ for service_id in sea_services(tables):
         lanes += layers.service_records(tables, data.service_plan(service_id, (), 14.0), lang, t, dashed=True)
 dots = layers.place_records(tables, lang, t, kinds=layers.POINT_KINDS + layers.ZONE_KINDS, only=partner_ids)
 deck_layers = [
-    *basemap_layers("world" if view.zoom < 5 else "region"),
+    *basemap_layers(basemap_detail(view)),
     path_layer("sea-routes", lanes),
     place_layer(dots),
     label_layer(declutter(layers.label_records(dots, tables, lang), view)),

@@ -3,7 +3,15 @@
 import streamlit as st
 
 from atlas import layers, style
-from atlas.deck import basemap_layers, build_deck, label_layer, path_layer, place_layer, zone_layer
+from atlas.deck import (
+    basemap_detail,
+    basemap_layers,
+    build_deck,
+    label_layer,
+    path_layer,
+    place_layer,
+    zone_layer,
+)
 from atlas.labels import declutter
 from atlas.model import sea_services
 from ui import data
@@ -29,7 +37,7 @@ for column, figure_id in zip(st.columns(len(HEADLINE_FIGURES)), HEADLINE_FIGURES
 
 view_name, view = view_picker("overview", "world", t)
 
-deck_layers = basemap_layers("world" if view.zoom < 5 else "region")
+deck_layers = basemap_layers(basemap_detail(view))
 if layer_on("zones"):
     deck_layers.append(zone_layer(layers.zone_records(tables, lang, t)))
 if layer_on("corridors"):

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import layers, style
-from atlas.deck import basemap_layers, build_deck, label_layer, path_layer, place_layer
+from atlas.deck import basemap_detail, basemap_layers, build_deck, label_layer, path_layer, place_layer
 from atlas.i18n import localized, nfc
 from atlas.labels import declutter
 from loaders import split_ids
@@ -70,7 +70,7 @@ for row in pairs.to_dict("records"):
         }
     )
 
-deck_layers = basemap_layers("region" if view.zoom >= 5 else "world")
+deck_layers = basemap_layers(basemap_detail(view))
 if layer_on("corridors"):
     deck_layers.append(
         path_layer("land-corridors", layers.corridor_records(tables, data.corridor_lines(), lang, t))

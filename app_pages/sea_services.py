@@ -5,7 +5,7 @@ import streamlit as st
 
 import geo
 from atlas import layers, style
-from atlas.deck import basemap_layers, build_deck, label_layer, path_layer, place_layer
+from atlas.deck import basemap_detail, basemap_layers, build_deck, label_layer, path_layer, place_layer
 from atlas.i18n import localized
 from atlas.labels import declutter
 from atlas.model import DEFAULT_SPEED_KN, sea_services, service_row
@@ -37,6 +37,7 @@ closed = controls[2].multiselect(
     key="closed",
     format_func=lambda p: t(f"passage.{p}"),
     help=t("sea.closed.help"),
+    placeholder=t("sea.closed.placeholder"),
 )
 
 row = service_row(tables, service_id)
@@ -72,7 +73,7 @@ default_view = {
 view_name, view = view_picker("sea", default_view, t)
 
 routes = layers.service_records(tables, baseline, lang, t, width=5.0 if scenario is None else 4.0)
-deck_layers = [*basemap_layers("world" if view.zoom < 5 else "region"), path_layer("sea-routes", routes)]
+deck_layers = [*basemap_layers(basemap_detail(view)), path_layer("sea-routes", routes)]
 if scenario is not None:
     deck_layers.append(
         path_layer(
