@@ -317,6 +317,8 @@ RESOURCES: list[dict] = [
                         "talks",
                         "visit",
                         "service_launch",
+                        "agreement",
+                        "announcement",
                     ],
                     "What it is",
                 ),
