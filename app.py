@@ -10,10 +10,13 @@ emoji font that projector laptops often lack.
 import streamlit as st
 
 import geo
+from ui.auth import require_sign_in
 from ui.sidebar import render_sidebar
 from ui.state import load_query_params_once
 
 st.set_page_config(page_title="Corridor Atlas", layout="wide")
+# Before anything else: a visitor who is not admitted sees only the sign-in prompt, no data.
+require_sign_in()
 load_query_params_once(closable=(*geo.CLOSABLE_PASSAGES, *geo.SHORTHANDS))
 t = render_sidebar()
 
@@ -24,5 +27,7 @@ PAGES = [
     st.Page("app_pages/cargo.py", title=t("page.cargo")),
     st.Page("app_pages/partners.py", title=t("page.partners")),
     st.Page("app_pages/data_sources.py", title=t("page.data_sources")),
+    st.Page("app_pages/presentation.py", title=t("page.presentation")),
+    st.Page("app_pages/your_data.py", title=t("page.your_data")),
 ]
 st.navigation(PAGES).run()

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from atlas import layers, style
+from atlas import style
 from atlas.deck import basemap_detail, basemap_layers, build_deck, label_layer, path_layer, place_layer
-from atlas.i18n import localized, nfc
+from atlas.i18n import localized
 from atlas.labels import declutter
 from loaders import split_ids
 from ui import data
@@ -39,9 +39,8 @@ for row in pilot.to_dict("records"):
             "gates.pilot",
             vn=name(row["vn_place_id"]),
             cn=name(row["cn_place_id"]),
-            note=row["smart_gate_note_en"],
-        ),
-        icon="🛂",
+            note=row["smart_gate_note_vi"] if lang == "vi" else row["smart_gate_note_en"],
+        )
     )
 
 view_name, view = view_picker("gates", "border", t)
@@ -49,41 +48,16 @@ view_name, view = view_picker("gates", "border", t)
 pairs = tables.gate_pairs
 if not show_planned():
     pairs = pairs.loc[pairs["status"] == "operating"]
-pair_paths = []
-for row in pairs.to_dict("records"):
-    a, b = places.loc[row["vn_place_id"]], places.loc[row["cn_place_id"]]
-    tooltip = [
-        f"{name(row['vn_place_id'])} – {name(row['cn_place_id'])}",
-        t(f"level.{row['level']}") + " · " + t(f"status.{row['status']}") + f" ({row['status_date']})",
-        row["status_note_vi"] if lang == "vi" else row["status_note_en"],
-    ]
-    if row["smart_gate_pilot"]:
-        tooltip.append(t("gates.pilot_short"))
-    pair_paths.append(
-        {
-            "id": row["pair_id"],
-            "path": [[a["lon_deg"], a["lat_deg"]], [b["lon_deg"], b["lat_deg"]]],
-            "color": style.VERMILLION,
-            "width": 6.0 if row["smart_gate_pilot"] else 3.0,
-            "dash": layers.SOLID if row["status"] == "operating" else layers.DASHED,
-            "tooltip": nfc("\n".join(tooltip)),
-        }
-    )
-
 deck_layers = basemap_layers(basemap_detail(view))
 if layer_on("corridors"):
-    deck_layers.append(
-        path_layer("land-corridors", layers.corridor_records(tables, data.corridor_lines(), lang, t))
-    )
-deck_layers.append(path_layer("gate-pairs", pair_paths))
+    deck_layers.append(path_layer("land-corridors", data.corridor_records(lang)))
+deck_layers.append(path_layer("gate-pairs", data.gate_pair_records(lang, operating_only=not show_planned())))
 all_sides = set(tables.gate_pairs["vn_place_id"]) | set(tables.gate_pairs["cn_place_id"])
 hidden = all_sides - set(pairs["vn_place_id"]) - set(pairs["cn_place_id"])
-dots = [
-    d
-    for d in layers.place_records(tables, lang, t, kinds=("border_gate", "rail_border_station", "city"))
-    if d["id"] not in hidden
-]
-deck_layers += [place_layer(dots), label_layer(declutter(layers.label_records(dots, tables, lang), view))]
+kinds = ("border_gate", "rail_border_station", "city")
+dots = [d for d in data.place_records(lang, kinds) if d["id"] not in hidden]
+labels = [r for r in data.label_records(lang, kinds) if r["id"] not in hidden]
+deck_layers += [place_layer(dots), label_layer(declutter(labels, view))]
 
 map_column, detail_column = st.columns([3, 1])
 with map_column:

@@ -13,7 +13,7 @@ from atlas.deck import (
     zone_layer,
 )
 from atlas.labels import declutter
-from atlas.model import sea_services
+from atlas.model import DEFAULT_SPEED_KN, sea_services
 from ui import data
 from ui.sidebar import layer_on, online_tiles, show_planned
 from ui.state import language, write_query_params
@@ -39,34 +39,27 @@ view_name, view = view_picker("overview", "world", t)
 
 deck_layers = basemap_layers(basemap_detail(view))
 if layer_on("zones"):
-    deck_layers.append(zone_layer(layers.zone_records(tables, lang, t)))
+    deck_layers.append(zone_layer(data.zone_records(lang)))
 if layer_on("corridors"):
-    lines = [
-        c
-        for c in data.corridor_lines()
-        if show_planned()
-        or tables.corridors.set_index("corridor_id").loc[c.corridor_id, "status"] == "operating"
-    ]
-    deck_layers.append(path_layer("land-corridors", layers.corridor_records(tables, lines, lang, t)))
+    deck_layers.append(
+        path_layer("land-corridors", data.corridor_records(lang, operating_only=not show_planned()))
+    )
 if layer_on("air"):
-    deck_layers.append(path_layer("air-links", layers.air_records(tables, data.air_links(), lang, t)))
+    deck_layers.append(path_layer("air-links", data.air_records(lang)))
 routes = []
+services = tables.services.set_index("service_id")
 for service_id in sea_services(tables):
-    kind = tables.services.set_index("service_id").loc[service_id, "kind"]
+    kind = services.loc[service_id, "kind"]
     if (kind == "scheduled" and layer_on("sea")) or (kind == "partner_lane" and layer_on("lanes")):
-        plan = data.service_plan(service_id, (), 14.0)
-        routes += layers.service_records(
-            tables,
-            plan,
-            lang,
-            t,
-            width=layers.sailings_width(plan.sailings_per_year),
-            dashed=kind == "partner_lane",
+        plan = data.service_plan(service_id, (), DEFAULT_SPEED_KN)
+        width = layers.sailings_width(plan.sailings_per_year)
+        routes += data.service_records(
+            service_id, (), DEFAULT_SPEED_KN, lang, width=width, dashed=kind == "partner_lane"
         )
 deck_layers.append(path_layer("sea-routes", routes))
-kinds = [
-    k
-    for k, on in (
+kinds = tuple(
+    kind
+    for kind, on in (
         ("port", True),
         ("terminal", True),
         ("airport", layer_on("air")),
@@ -75,12 +68,11 @@ kinds = [
         ("city", layer_on("cities")),
     )
     if on
-]
-dots = layers.place_records(tables, lang, t, kinds=kinds)
-if not show_planned():
-    planned = set(tables.places.loc[tables.places["status"] == "planned", "id"])
-    dots = [d for d in dots if d["id"] not in planned]
-deck_layers += [place_layer(dots), label_layer(declutter(layers.label_records(dots, tables, lang), view))]
+)
+hidden = set() if show_planned() else set(tables.places.loc[tables.places["status"] == "planned", "id"])
+dots = [d for d in data.place_records(lang, kinds) if d["id"] not in hidden]
+labels = [r for r in data.label_records(lang, kinds) if r["id"] not in hidden]
+deck_layers += [place_layer(dots), label_layer(declutter(labels, view))]
 
 map_column, detail_column = st.columns([3, 1])
 with map_column:

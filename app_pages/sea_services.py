@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 import geo
-from atlas import layers, style
+from atlas import style
 from atlas.deck import basemap_detail, basemap_layers, build_deck, label_layer, path_layer, place_layer
-from atlas.i18n import localized
+from atlas.i18n import localized, short_label
 from atlas.labels import declutter
 from atlas.model import DEFAULT_SPEED_KN, sea_services, service_row
 from loaders import split_ids
@@ -72,30 +72,25 @@ default_view = {
 }.get(service_id, "world")
 view_name, view = view_picker("sea", default_view, t)
 
-routes = layers.service_records(tables, baseline, lang, t, width=5.0 if scenario is None else 4.0)
+speed_kn = float(speed)
+routes = data.service_records(service_id, (), speed_kn, lang, width=5.0 if scenario is None else 4.0)
 deck_layers = [*basemap_layers(basemap_detail(view)), path_layer("sea-routes", routes)]
 if scenario is not None:
-    deck_layers.append(
-        path_layer(
-            "scenario-routes",
-            layers.service_records(
-                tables,
-                scenario,
-                lang,
-                t,
-                colour=style.SCENARIO_COLOUR,
-                width=4.0,
-                dashed=True,
-                label_key="map.scenario",
-            ),
-        )
+    scenario_routes = data.service_records(
+        service_id,
+        tuple(closed),
+        speed_kn,
+        lang,
+        colour=tuple(style.SCENARIO_COLOUR),
+        width=4.0,
+        dashed=True,
+        label_key="map.scenario",
     )
-dots = layers.place_records(
-    tables, lang, t, kinds=("port", "terminal"), only=[s.place_id for s in baseline.stops]
-)
+    deck_layers.append(path_layer("scenario-routes", scenario_routes))
+stop_ids = tuple(s.place_id for s in baseline.stops)
 deck_layers += [
-    place_layer(dots),
-    label_layer(declutter(layers.label_records(dots, tables, lang), view), size_px=14),
+    place_layer(data.place_records(lang, ("port", "terminal"), stop_ids)),
+    label_layer(declutter(data.label_records(lang, ("port", "terminal"), stop_ids), view), size_px=14),
 ]
 
 map_column, detail_column = st.columns([3, 1])
@@ -115,10 +110,8 @@ with detail_column:
 
 
 def leg_table(plan) -> pd.DataFrame:
-    stops = [
-        localized(tables.places.set_index("id").loc[s.place_id].to_dict() | {"country": ""}, lang)
-        for s in plan.stops
-    ]
+    places = tables.places.set_index("id")
+    stops = [short_label(localized(places.loc[s.place_id].to_dict(), lang)) for s in plan.stops]
     rows = []
     for index, leg in enumerate(plan.rotation.legs):
         rows.append(
@@ -129,6 +122,7 @@ def leg_table(plan) -> pd.DataFrame:
                 t("sea.days"): round(leg.days, 1),
                 t("sea.passages"): ", ".join(t(f"passage.{p}") for p in leg.passages) or "—",
                 t("sea.detour_ratio"): round(leg.detour_ratio, 2),
+                t("sea.passage_ratio"): round(leg.passage_detour_ratio, 2),
                 t("sea.gaps"): f"{leg.origin_gap_nm:.0f} / {leg.destination_gap_nm:.0f}",
                 t("sea.method"): t(f"method.{leg.method}"),
             }

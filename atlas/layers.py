@@ -80,6 +80,7 @@ def label_records(place_records_: Sequence[Record], tables: Tables, language: st
     rows = {row["id"]: row for row in tables.places.to_dict("records")}
     return [
         {
+            "id": r["id"],
             "position": r["position"],
             "label": short_label(localized(rows[r["id"]], language)),
             "priority": _LABEL_PRIORITY.get(rows[r["id"]]["kind"], 0),
@@ -274,3 +275,35 @@ def figure_text(fig: pd.Series | dict, t: Translate) -> str:
 def qualifier_text(qualifier: str, t: Translate) -> str:
     """'about', 'more than' … in the language; nothing for an exact figure."""
     return "" if qualifier == "exact" else t(f"qualifier.{qualifier}")
+
+
+def gate_pair_records(tables: Tables, pairs: pd.DataFrame, language: str, t: Translate) -> list[Record]:
+    """A short line across the border for each gate pair: thick for the smart-gate pilot, dashed when
+    the pair is planned or suspended."""
+    places = tables.places.set_index("id")
+    records = []
+    for row in pairs.to_dict("records"):
+        vn, cn = places.loc[row["vn_place_id"]], places.loc[row["cn_place_id"]]
+        names = [localized(side.to_dict(), language) for side in (vn, cn)]
+        tooltip = [
+            f"{names[0]} – {names[1]}",
+            f"{t('level.' + row['level'])} · {t('status.' + row['status'])} ({row['status_date']})",
+            row["status_note_vi"] if language == "vi" else row["status_note_en"],
+        ]
+        if row["smart_gate_pilot"]:
+            tooltip.append(t("gates.pilot_short"))
+        tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        records.append(
+            {
+                "id": row["pair_id"],
+                "path": [
+                    [float(vn["lon_deg"]), float(vn["lat_deg"])],
+                    [float(cn["lon_deg"]), float(cn["lat_deg"])],
+                ],
+                "color": style.VERMILLION,
+                "width": 6.0 if row["smart_gate_pilot"] else 3.0,
+                "dash": SOLID if row["status"] == "operating" else DASHED,
+                "tooltip": nfc("\n".join(tooltip)),
+            }
+        )
+    return records

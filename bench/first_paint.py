@@ -209,16 +209,15 @@ def change_language(page: Page, meter: TrafficMeter, *, timeout_s: float = 30.0)
     first_frame = len(meter.frames)
     page.locator(LANGUAGE_SELECT).first.click()
     option = page.get_by_role("option").and_(page.locator('[aria-selected="false"]')).first
-    clicked_at = time.perf_counter()
-    option.click()
     repaint_s = None
-    deadline = clicked_at + timeout_s
-    while time.perf_counter() < deadline:
-        if harness.map_screenshot(page) != before:
-            repaint_s = time.perf_counter() - clicked_at
-            break
-        time.sleep(POLL_S)
-    harness.wait_for_app(page)
+    with harness.expect_rerun(page, timeout_s * 1000):
+        clicked_at = time.perf_counter()
+        option.click()
+        while time.perf_counter() < clicked_at + timeout_s:
+            if harness.map_screenshot(page) != before:
+                repaint_s = time.perf_counter() - clicked_at
+                break
+            time.sleep(POLL_S)
     harness.wait_for_map(page)
     frames = meter.frames[first_frame:]
     sent = [frame.timestamp for frame in frames if frame.sent and frame.kind == "rerun_script"]

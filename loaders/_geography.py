@@ -66,12 +66,19 @@ def _coastline(resolution: str) -> BaseGeometry:
 
 
 @cache
-def _country_shapes(resolution: str) -> dict[str, BaseGeometry]:
-    """One geometry per ISO code, built once per process."""
+def _countries_by_iso(resolution: str) -> dict[str, list[int]]:
+    """Row positions of each ISO code in the countries layer."""
     countries = basemap.load_countries(resolution)
-    return {
-        iso: shapely.union_all(group.geometry.to_numpy()) for iso, group in countries.groupby("iso_a2") if iso
-    }
+    return {iso: list(rows) for iso, rows in countries.groupby("iso_a2").indices.items() if iso}
+
+
+@cache
+def _country_shape(resolution: str, iso: str) -> BaseGeometry | None:
+    """One country's geometry, unioned on first use (only the few countries in the data)."""
+    rows = _countries_by_iso(resolution).get(iso)
+    if rows is None:
+        return None
+    return shapely.union_all(basemap.load_countries(resolution).geometry.to_numpy()[rows])
 
 
 @cache
@@ -98,7 +105,7 @@ def _near(geometry: BaseGeometry, point: tuple[float, float]) -> BaseGeometry:
 
 
 def _distance_to_country_km(point: tuple[float, float], iso_a2: str) -> float | None:
-    shape = _country_shapes(_resolution(point)).get(iso_a2) or _country_shapes("50m").get(iso_a2)
+    shape = _country_shape(_resolution(point), iso_a2) or _country_shape("50m", iso_a2)
     if shape is None:
         return None
     nearby = _near(shape, point)
@@ -203,8 +210,8 @@ def _coast_problems(file: str, line: int, row: dict[str, str], point: tuple[floa
 def _nearest_country_text(point: tuple[float, float]) -> str:
     """'off the coast of China (CN)' for a harbour point in the water, else 'at sea'."""
     best: tuple[float, str] | None = None
-    for iso, shape in _country_shapes(_resolution(point)).items():
-        nearby = _near(shape, point)
+    for iso in _countries_by_iso(_resolution(point)):
+        nearby = _near(_country_shape(_resolution(point), iso), point)
         if nearby.is_empty:
             continue
         distance = distance_to_geometry_km(point, nearby)

@@ -54,7 +54,9 @@ def basemap_url(layer_name: str) -> str:
     return f"{STATIC_URL_PREFIX}/{basemap_path(layer_name).name}"
 
 
+@functools.cache
 def _read_layer(layer_name: str) -> gpd.GeoDataFrame:
+    """Read once per process; callers treat the frame as read-only (validation runs it many times)."""
     # GeoJSON is lon/lat WGS 84 by definition (RFC 7946), so the reader sets EPSG:4326.
     return gpd.read_file(basemap_path(layer_name))
 

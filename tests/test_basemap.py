@@ -195,9 +195,11 @@ def test_unknown_layer_is_rejected() -> None:
 
 def test_missing_file_names_the_build_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(basemap, "BASEMAP_DIR", tmp_path)
+    basemap._read_layer.cache_clear()  # layers are read once per process; forget the real ones
     with pytest.raises(
         basemap.BasemapMissingError, match=r"land_50m\.geojson.*python scripts/build_basemap\.py"
     ):
         basemap.load_land("50m")
     with pytest.raises(FileNotFoundError):
         basemap.basemap_url("borders_50m")
+    basemap._read_layer.cache_clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas import model
+from atlas import layers, model
 from atlas.i18n import Translator
 from loaders import LoadResult, Tables, load_all
 
@@ -44,3 +44,67 @@ def corridor_lines() -> list[model.CorridorLine]:
 @st.cache_resource(show_spinner=False)
 def air_links() -> list[model.AirLink]:
     return model.air_links(tables())
+
+
+# Layer records, cached per language and selection: building them (simplifying routes, joining
+# sources, formatting tooltips) costs ~0.4 s, a rerun that only changes the view must not pay it again.
+# Records are read-only by convention; cache_resource avoids copying them on every rerun.
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def service_records(
+    service_id: str,
+    closed: tuple[str, ...],
+    speed_kn: float,
+    language: str,
+    colour: tuple[int, ...] | None = None,
+    width: float = 4.0,
+    dashed: bool = False,
+    label_key: str = "map.service",
+) -> list[dict]:
+    plan = service_plan(service_id, closed, speed_kn)
+    return layers.service_records(
+        tables(),
+        plan,
+        language,
+        translator(language),
+        colour=list(colour) if colour else None,
+        width=width,
+        dashed=dashed,
+        label_key=label_key,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def place_records(language: str, kinds: tuple[str, ...], only: tuple[str, ...] | None = None) -> list[dict]:
+    return layers.place_records(tables(), language, translator(language), kinds=kinds, only=only)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def label_records(language: str, kinds: tuple[str, ...], only: tuple[str, ...] | None = None) -> list[dict]:
+    return layers.label_records(place_records(language, kinds, only), tables(), language)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def zone_records(language: str) -> list[dict]:
+    return layers.zone_records(tables(), language, translator(language))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def corridor_records(language: str, operating_only: bool = False) -> list[dict]:
+    corridors = tables().corridors.set_index("corridor_id")["status"]
+    lines = [c for c in corridor_lines() if not operating_only or corridors[c.corridor_id] == "operating"]
+    return layers.corridor_records(tables(), lines, language, translator(language))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def air_records(language: str) -> list[dict]:
+    return layers.air_records(tables(), air_links(), language, translator(language))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def gate_pair_records(language: str, operating_only: bool = False) -> list[dict]:
+    pairs = tables().gate_pairs
+    if operating_only:
+        pairs = pairs.loc[pairs["status"] == "operating"]
+    return layers.gate_pair_records(tables(), pairs, language, translator(language))

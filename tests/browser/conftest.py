@@ -3,7 +3,7 @@ a fresh offline browser context for every page.
 
     @pytest.mark.browser
     def test_border_gates_in_chinese(open_page):
-        app = open_page("border-gates?lang=zh", viewport=PHONE)
+        app = open_page("border_gates?lang=zh", viewport=PHONE)
         wait_for_map(app.page)
         assert deck_errors(app.console) == []
 

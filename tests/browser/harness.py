@@ -16,7 +16,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -113,7 +114,7 @@ class AppServer:
         return text[-max_chars:]
 
     def stop(self) -> None:
-        """Terminate the process group, then kill it if it lingers."""
+        """Terminate the process group, kill it if it lingers, and delete the log."""
         if self.process.poll() is None:
             for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
                 try:
@@ -126,6 +127,7 @@ class AppServer:
                 except subprocess.TimeoutExpired:
                     continue
         self.process.wait()
+        self.log_path.unlink(missing_ok=True)
 
 
 class ServerStartError(RuntimeError):
@@ -224,7 +226,7 @@ class AppPage:
     blocked_urls: list[str] = field(default_factory=list)
 
     def goto(self, path: str = "", *, wait: bool = True, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
-        """Open `path` (e.g. "border-gates?lang=zh") under the server; by default wait for the run."""
+        """Open `path` (e.g. "border_gates?lang=zh") under the server; by default wait for the run."""
         self.page.goto(app_url(self.base_url, path), wait_until="domcontentloaded", timeout=timeout_ms)
         if wait:
             wait_for_app(self.page, timeout_ms)
@@ -241,10 +243,13 @@ def app_url(base_url: str, path: str) -> str:
 def new_app_page(browser: Browser, base_url: str, *, viewport: ViewportSize = DESKTOP,
                  locale: str = "en-US") -> AppPage:
     """A fresh context (no cookies, no cache) that only reaches localhost and records console output."""
+    # A phone-sized viewport also behaves like a phone: touch events, and the meta viewport is honoured.
+    phone = viewport["width"] < 600
     context = browser.new_context(viewport=viewport, locale=locale, service_workers="block",
-                                  is_mobile=viewport["width"] < 600, has_touch=viewport["width"] < 600)
-    app_page = AppPage(page=context.new_page(), context=context, base_url=base_url)
-    block_non_local(context, app_page.blocked_urls)
+                                  is_mobile=phone, has_touch=phone)
+    blocked: list[str] = []
+    block_non_local(context, blocked)
+    app_page = AppPage(page=context.new_page(), context=context, base_url=base_url, blocked_urls=blocked)
     app_page.page.on("console", lambda message: app_page.console.append(ConsoleEntry(message.type,
                                                                                       message.text)))
     app_page.page.on("pageerror", lambda error: app_page.page_errors.append(str(error)))
@@ -258,6 +263,36 @@ def wait_for_app(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
     page.locator(STATUS_WIDGET_SELECTOR).wait_for(state="detached", timeout=timeout_ms)
     # Layers fetch the basemap GeoJSON after the deck mounts; the WebSocket does not count as busy.
     page.wait_for_load_state("networkidle", timeout=timeout_ms)
+
+
+_WATCH_RERUN_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.__rerunDone = false;
+    const observer = new MutationObserver(() => {
+        // Any change of the attribute means a run started; it is over when the state is back at rest.
+        if (app.getAttribute('data-test-script-state') === 'notRunning') {
+            window.__rerunDone = true;
+            observer.disconnect();
+        }
+    });
+    observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+@contextmanager
+def expect_rerun(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> Iterator[None]:
+    """Wait, on leaving the block, until the script rerun that the block caused has finished.
+
+        with expect_rerun(app.page):
+            app.page.get_by_role("option", name="中文").click()
+
+    wait_for_app() alone would return at once after a widget change: the page still shows the previous
+    run's "notRunning" until the new run starts.
+    """
+    page.evaluate(_WATCH_RERUN_JS)
+    yield
+    page.wait_for_function("() => window.__rerunDone === true", timeout=timeout_ms)
+    wait_for_app(page, timeout_ms)
 
 
 def is_uniform(png: bytes) -> bool:

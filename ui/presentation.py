@@ -1,0 +1,84 @@
+"""Presentation chrome: hide the editing UI, large high-contrast type, and the tour's own controls.
+
+The CSS below is a constant of this module: no data ever goes into it, and data shown on a slide
+goes through Streamlit's Markdown with its special characters escaped (never as HTML).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from loaders import Tables
+from loaders.tours import TourLoad, load_tour
+
+from .data import tables as load_tables
+
+# Test ids are Streamlit 1.67's (stSidebar, stExpandSidebarButton …); re-check them on an upgrade.
+# Black on white at projector sizes: a 1024×768 projector still shows ~45 characters per caption line.
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"],
+[data-testid="stToolbar"],
+[data-testid="stStatusWidget"],
+[data-testid="stDecoration"],
+#MainMenu,
+footer { display: none !important; }
+.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff; color: #000000; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 2rem 1rem 2rem; max-width: 100%; }
+.st-key-tour-controls button,
+.st-key-tour-controls a {
+  min-height: 3.4rem; padding: 0.3rem 1.4rem; border: 3px solid #000000; border-radius: 0.4rem;
+  background: #ffffff; color: #000000;
+}
+.st-key-tour-controls button p,
+.st-key-tour-controls a p,
+.st-key-tour-controls a span { font-size: 1.6rem; font-weight: 700; color: #000000; }
+.st-key-tour-controls button:disabled { opacity: 0.3; }
+.st-key-tour-languages button,
+.st-key-tour-languages a { min-height: 2.6rem; padding: 0.2rem 0.8rem; border-width: 2px; }
+.st-key-tour-languages button p,
+.st-key-tour-languages a p,
+.st-key-tour-languages a span { font-size: 1.15rem; }
+.st-key-tour-languages button:disabled { opacity: 1; background: #000000; }
+.st-key-tour-languages button:disabled p { color: #ffffff; }
+.st-key-tour-controls button:focus-visible,
+.st-key-tour-controls a:focus-visible { outline: 4px solid #0072b2; outline-offset: 2px; }
+.st-key-tour-counter p { font-size: 1.8rem; font-weight: 800; color: #000000; margin: 0; }
+.st-key-tour-title h1 { font-size: 3.2rem; font-weight: 800; line-height: 1.1; color: #000000; }
+.st-key-tour-caption p { font-size: 2rem; line-height: 1.35; color: #000000; }
+.st-key-tour-notes p { font-size: 1.3rem; line-height: 1.35; color: #1e1e1e; }
+.st-key-tour-stage .atlas-legend { font-size: 1.25rem; color: #000000; }
+[data-testid="stDeckGlJsonChart"] { border: 2px solid #000000; }
+</style>
+"""
+
+_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!<>|~$"
+
+
+def hide_chrome() -> None:
+    """Hide the sidebar, header and toolbar and switch to projector type. Only our constant CSS."""
+    st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)
+
+
+def plain_markdown(text: str) -> str:
+    """Text shown literally by st.markdown / st.title: every Markdown special character escaped."""
+    return "".join("\\" + char if char in _MARKDOWN_SPECIALS else char for char in text)
+
+
+def tour_for(tour_id: str) -> tuple[Tables, TourLoad]:
+    """The tables and a freshly read tour: tours are tiny, so a curator's edit shows on the next rerun."""
+    tables = load_tables()
+    return tables, load_tour(tour_id, tables)
+
+
+def go_to(number: int) -> None:
+    """Button callback: the URL holds the scene, so a reload or a copied link shows the same slide."""
+    st.query_params["scene"] = str(number)
+
+
+def set_language(code: str) -> None:
+    """Button callback: runs before the sidebar's language box is drawn, so it may change its value."""
+    st.session_state["lang"] = code
