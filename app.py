@@ -10,6 +10,7 @@ emoji font that projector laptops often lack.
 import streamlit as st
 
 import geo
+from ui import data
 from ui.auth import require_sign_in
 from ui.sidebar import render_sidebar
 from ui.state import load_query_params_once
@@ -18,6 +19,7 @@ st.set_page_config(page_title="Corridor Atlas", layout="wide")
 # Before anything else: a visitor who is not admitted sees only the sign-in prompt, no data.
 require_sign_in()
 load_query_params_once(closable=(*geo.CLOSABLE_PASSAGES, *geo.SHORTHANDS))
+data.tables()  # bad data: say which file, row and field in the main area, then stop
 t = render_sidebar()
 
 PAGES = [

@@ -1,5 +1,7 @@
 """Cargo: every commodity by service and direction, searchable, with a chart."""
 
+import unicodedata
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -23,7 +25,8 @@ cargo["service"] = [localized(service_row(tables, sid).to_dict(), lang) for sid 
 cargo["direction_label"] = [t(f"direction.{d}") for d in cargo["direction"]]
 cargo["commodity"] = cargo[f"commodity_{lang}"]
 if query:
-    needle = query.casefold()
+    # Typed text may come decomposed (Unikey's combining mode, macOS paste) or padded with spaces.
+    needle = unicodedata.normalize("NFC", query).strip().casefold()
     haystack = (
         cargo["commodity_en"]
         + " "
@@ -67,4 +70,4 @@ else:
 
 st.subheader(t("sources.title"))
 sources_list(tables, [sid for v in tables.cargo["source_ids"] for sid in split_ids(v)], t)
-write_query_params({})
+write_query_params({"q": query})

@@ -11,7 +11,7 @@ from atlas import style
 from atlas.deck import build_deck
 from atlas.i18n import LANGUAGE_NAMES, LANGUAGES
 from atlas.layers import source_label
-from atlas.model import DEFAULT_SPEED_KN, ServicePlan
+from atlas.model import DEFAULT_SPEED_KN, ServicePlan, service_row
 from atlas.tour import build_tour, scenario_distances, scene_layers, scene_number, step
 from ui import data
 from ui.presentation import go_to, hide_chrome, plain_markdown, set_language, tour_for
@@ -43,6 +43,10 @@ scene = tour.scene(number)
 
 def plan(service_id: str, closed: tuple[str, ...]) -> ServicePlan:
     return data.service_plan(service_id, closed, DEFAULT_SPEED_KN)
+
+
+def kind_of(service_id: str | None) -> str:
+    return "scheduled" if service_id is None else str(service_row(tables, service_id)["kind"])
 
 
 with st.container(key="tour-controls", horizontal=True, vertical_alignment="center", gap="medium"):
@@ -85,7 +89,7 @@ LEGENDS = {
         (t("legend.rail"), style.BLACK, "line"),
         (t("legend.proposed"), style.GREY, "dashed"),
     ],
-    "sea": [(t("legend.baseline"), style.BLUE, "line")]
+    "sea": [(t("legend.baseline"), style.SERVICE_COLOURS[kind_of(scene.service_id)], "line")]
     + ([(t("legend.scenario"), style.SCENARIO_COLOUR, "dashed")] if scene.closed else []),
     "gates": [
         (t("legend.gate_pair"), style.VERMILLION, "line"),

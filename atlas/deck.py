@@ -31,6 +31,7 @@ LAYER_IDS = (
     "scenario-routes",
     "places",
     "place-labels",
+    "tour-highlights",
 )
 
 LABEL_FONT = "'Noto Sans, Noto Sans CJK SC, Noto Sans SC, Arial Unicode MS, sans-serif'"

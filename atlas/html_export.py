@@ -1,8 +1,10 @@
 """The map on screen as one standalone HTML file that opens offline on another laptop.
 
-deck.gl's JavaScript (pydeck's bundled copy) and the 1:50m Natural Earth land and borders are inlined,
-so the file needs no server, no tile provider and no CDN. pydeck's own `to_html(offline=True)` still
-links Mapbox, Bootstrap and deck.gl CSS from CDNs, so the page is written here instead.
+deck.gl's JavaScript (pydeck's bundled copy, 4.3 MB) and the Natural Earth land and borders the view
+uses are inlined (1:50m; the 1:10m regional cut when zoomed into the region, as in the app — about the
+same size), so the file needs no server, no tile provider and no CDN. pydeck's own
+`to_html(offline=True)` still links Mapbox, Bootstrap and deck.gl CSS from CDNs, so the page is written
+here instead.
 
 Data is never markup: tooltips are text (deck.gl sets them with `innerText`), the deck JSON is embedded
 with `<`, `>` and `&` escaped (a name containing `</script>` cannot end the script), every visible string
@@ -15,9 +17,10 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import itertools
 import json
+import math
 from collections.abc import Sequence
-from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -28,13 +31,10 @@ from loaders import Tables, basemap
 
 from . import style
 from .deck import basemap_detail, basemap_layers, build_deck, label_layer, path_layer, place_layer, zone_layer
-from .exports import sources_note
 from .i18n import Translator, nfc
-from .labels import declutter
-from .slides import MapContent, MapSpec, data_date, embedded_tables, map_content
+from .labels import declutter, project
+from .slides import MapContent, MapSpec, data_date, embedded_tables, map_content, map_sources_note
 
-# The basemap layers the app loads by URL, and the 1:50m file each is replaced with in an export.
-INLINE_BASEMAP: dict[str, str] = {"basemap-land": "land_50m", "basemap-borders": "borders_50m"}
 TOOLTIP: dict[str, Any] = {
     "text": "{tooltip}",
     "style": {
@@ -47,6 +47,13 @@ TOOLTIP: dict[str, Any] = {
         "border": "1px solid #999",
     },
 }
+# Dashes are cut at their on-screen size within this half-width and half-height (pixels) around the
+# initial view (a full-HD screen, twice over) and OUTSIDE_DASH_FACTOR times longer beyond it: each
+# dash is a record carrying its tooltip, so a Pacific lane cut finely would add megabytes.
+DASH_WINDOW_PX = (1920.0, 1080.0)
+OUTSIDE_DASH_FACTOR = 8.0
+MAX_OUTSIDE_DASHES = 150
+Box = tuple[float, float, float, float]
 _BUNDLE_PATH = Path(pdk.__file__).resolve().parent / "nbextension" / "static" / "index.js"
 
 _PAGE = """<!DOCTYPE html>
@@ -117,23 +124,118 @@ def script_json(value: Any) -> str:
 
 
 def standalone_deck_json(deck: pdk.Deck) -> dict[str, Any]:
-    """The deck's JSON with the basemap inlined and no tile provider.
+    """The deck's JSON with the basemap inlined, no tile provider, and dashes drawn as pieces.
 
+    pydeck's offline bundle has no PathStyleExtension (deck.gl's JSON converter refuses it and the
+    layer fails), so dashed paths are cut into dashes here, sized for the initial view.
     Raises ValueError for any other layer that loads its data from a URL: it would be blank offline.
     """
     spec = json.loads(deck.to_json())
     for key in ("mapProvider", "mapStyle", "googleMapsKey", "mapboxKey"):
         spec.pop(key, None)
+    view = spec.get("initialViewState", {})
+    zoom = float(view.get("zoom", 0.0))
+    centre = project(float(view.get("longitude", 0.0)), float(view.get("latitude", 0.0)), zoom)
+    window = (
+        centre[0] - DASH_WINDOW_PX[0],
+        centre[1] - DASH_WINDOW_PX[1],
+        centre[0] + DASH_WINDOW_PX[0],
+        centre[1] + DASH_WINDOW_PX[1],
+    )
     for layer in spec.get("layers", []):
         data = layer.get("data")
-        if not isinstance(data, str):
-            continue
-        if layer.get("id") not in INLINE_BASEMAP:
-            raise ValueError(
-                f"layer {layer.get('id')!r} loads {data!r}, which a standalone file cannot reach"
-            )
-        layer["data"] = _basemap_geojson(INLINE_BASEMAP[layer["id"]])
+        if isinstance(data, str):
+            layer["data"] = _basemap_geojson(_basemap_layer_name(layer.get("id"), data))
+        if any(ext.get("@@type") == "PathStyleExtension" for ext in layer.get("extensions", [])):
+            _dash_in_python(layer, zoom, window)
     return spec
+
+
+def _basemap_layer_name(layer_id: object, url: str) -> str:
+    """The embedded basemap file a layer's URL names (app/static/basemap/land_50m.geojson → land_50m)."""
+    prefix = basemap.STATIC_URL_PREFIX + "/"
+    name = url.removeprefix(prefix).removesuffix(".geojson")
+    if not url.startswith(prefix) or name not in basemap.LAYER_NAMES:
+        raise ValueError(f"layer {layer_id!r} loads {url!r}: a standalone file cannot reach it")
+    return name
+
+
+def _accessor_field(value: Any) -> str | None:
+    return value.removeprefix("@@=") if isinstance(value, str) and value.startswith("@@=") else None
+
+
+def _dash_in_python(layer: dict[str, Any], zoom: float, window: Box) -> None:
+    """Replace a PathStyleExtension dash accessor by one record per dash."""
+    dash_field = _accessor_field(layer.pop("getDashArray", None))
+    path_field = _accessor_field(layer.get("getPath")) or "path"
+    width_field = _accessor_field(layer.get("getWidth"))
+    layer.pop("dashJustified", None)
+    layer["extensions"] = [e for e in layer["extensions"] if e.get("@@type") != "PathStyleExtension"]
+    if not layer["extensions"]:
+        del layer["extensions"]
+    if dash_field is None or not isinstance(layer.get("data"), list):
+        return
+    records = []
+    for record in layer["data"]:
+        dash = record.pop(dash_field, None)
+        if not dash or not any(dash):
+            records.append(record)
+            continue
+        width = float(record.get(width_field, 1.0)) if width_field else float(layer.get("getWidth", 1.0))
+        for piece in dash_path(record[path_field], dash[0] * width, dash[1] * width, zoom, window):
+            records.append(record | {path_field: piece})
+    layer["data"] = records
+
+
+def dash_path(
+    path: Sequence[Sequence[float]],
+    dash_px: float,
+    gap_px: float,
+    zoom: float,
+    window: Box | None = None,
+) -> list[list[list[float]]]:
+    """The dashes of a [lon, lat] path as deck.gl would dash it on screen at `zoom`, each a
+    [lon, lat] path of its own. Outside `window` (Web Mercator pixels at that zoom), where nobody looks
+    before zooming out, dashes are at least OUTSIDE_DASH_FACTOR times longer and at most
+    MAX_OUTSIDE_DASHES fit the whole path, to keep the file small."""
+    points = [project(lon, lat, zoom) for lon, lat, *_ in path]
+    if dash_px <= 0 or len(points) < 2:
+        return [[list(p[:2]) for p in path]]
+    total = sum(math.dist(a, b) for a, b in itertools.pairwise(points))
+    outside = max(OUTSIDE_DASH_FACTOR, total / (dash_px + gap_px) / MAX_OUTSIDE_DASHES)
+
+    def length(point: tuple[float, float], drawing: bool) -> float:
+        inside = window is None or (window[0] <= point[0] <= window[2] and window[1] <= point[1] <= window[3])
+        return (dash_px if drawing else gap_px) * (1.0 if inside else outside)
+
+    pieces: list[list[tuple[float, float]]] = []
+    current = [points[0]]
+    drawing = True
+    left = length(points[0], drawing)
+    for a, b in itertools.pairwise(points):
+        step, done = math.dist(a, b), 0.0
+        while step - done > left:
+            done += left
+            cut = (a[0] + (b[0] - a[0]) * done / step, a[1] + (b[1] - a[1]) * done / step)
+            if drawing:
+                pieces.append([*current, cut])
+            current = [cut]
+            drawing = not drawing
+            left = length(cut, drawing)
+        left -= step - done
+        if drawing:
+            current.append(b)
+    if drawing and len(current) > 1:
+        pieces.append(current)
+    return [[list(unproject(x, y, zoom)) for x, y in piece] for piece in pieces]
+
+
+def unproject(x: float, y: float, zoom: float) -> tuple[float, float]:
+    """[lon, lat] of Web Mercator pixel coordinates (inverse of atlas.labels.project), rounded."""
+    scale = 512.0 * 2**zoom
+    lon = x / scale * 360.0 - 180.0
+    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / scale))))
+    return round(lon, 5), round(lat, 5)
 
 
 def _sha256(text: str) -> str:
@@ -188,7 +290,7 @@ def deck_html(
     # Only these two scripts may run: no inline handlers (onerror=…), no remote code, no requests.
     csp = (
         "default-src 'none'; "
-        f"script-src '{_sha256(bundle)}' '{_sha256(init)}' 'unsafe-eval'; "
+        f"script-src '{_sha256(bundle)}' '{_sha256(init)}'; "
         "style-src 'unsafe-inline'; img-src data: blob:; worker-src blob:; connect-src data: blob:; "
         "base-uri 'none'; form-action 'none'"
     )
@@ -227,19 +329,19 @@ def map_html(spec: MapSpec, tables: Tables | None = None) -> str:
     content = map_content(spec, tables, t)
     date = data_date(tables)
     deck = build_deck(content_layers(content, spec), spec.view)
-    used = tables.sources.loc[tables.sources["source_id"].isin(content.source_ids)]
-    note = sources_note(_with_sources(tables, used), date)
+    note = map_sources_note(tables, content)
     return deck_html(
         deck,
         title=spec.title,
         subtitle=spec.subtitle or content.subtitle,
         sources_note=note,
-        summary=f"{t('export.data_as_of', date=date)} {t('export.basemap')}. "
-        + t("export.sources", sources=f"{len(used)} ▸"),
+        summary="  ·  ".join(
+            [
+                t("export.data_as_of", date=date),
+                t("export.basemap"),
+                t("export.sources", sources=f"{len(content.source_ids)} ▸"),
+            ]
+        ),
         legend=[(t(item.key), item.colour, item.shape) for item in content.legend],
         language=spec.language,
     )
-
-
-def _with_sources(tables: Tables, sources: Any) -> Tables:
-    return replace(tables, sources=sources)

@@ -29,6 +29,17 @@ POINT_KINDS = ("port", "terminal", "border_gate", "rail_border_station", "airpor
 ZONE_KINDS = ("economic_zone", "industrial_park")
 
 
+def deck_text(text: str) -> str:
+    """Text for a layer's data: NFC, and never taken for a deck.gl JSON expression.
+
+    deck.gl's JSON converter turns a string that starts with '@@=' into a function and one that starts
+    with '@@#' into a constant, even inside a layer's data: a place named '@@=…' broke the whole map
+    ("Function calls not allowed in JSON expressions"). A zero-width space in front keeps it text.
+    """
+    text = nfc(text)
+    return "\u200b" + text if text.startswith("@@") else text
+
+
 def source_label(tables: Tables, source_ids: Iterable[str]) -> str:
     """Short citation: publisher and date of each source."""
     frame = tables.sources.set_index("source_id")
@@ -69,7 +80,7 @@ def place_records(
                 "color": colour,
                 "fill": [255, 255, 255, 255] if hollow else colour,
                 "radius": 4 if row["kind"] == "city" else 6,
-                "tooltip": nfc("\n".join(lines)),
+                "tooltip": deck_text("\n".join(lines)),
             }
         )
     return records
@@ -82,7 +93,7 @@ def label_records(place_records_: Sequence[Record], tables: Tables, language: st
         {
             "id": r["id"],
             "position": r["position"],
-            "label": short_label(localized(rows[r["id"]], language)),
+            "label": deck_text(short_label(localized(rows[r["id"]], language))),
             "priority": _LABEL_PRIORITY.get(rows[r["id"]]["kind"], 0),
         }
         for r in place_records_
@@ -126,7 +137,7 @@ def zone_records(tables: Tables, language: str, t: Translate) -> list[Record]:
                 "position": [round(float(row["lon_deg"]), 5), round(float(row["lat_deg"]), 5)],
                 "color": style.GREEN,
                 "radius": 11,
-                "tooltip": nfc("\n".join(line for line in lines if line)),
+                "tooltip": deck_text("\n".join(line for line in lines if line)),
             }
         )
     return records
@@ -184,7 +195,7 @@ def service_records(
                     "color": style.SCENARIO_COLOUR if leg.method == "great_circle_fallback" else colour,
                     "width": width,
                     "dash": DASHED if dashed or leg.method == "great_circle_fallback" else SOLID,
-                    "tooltip": nfc("\n".join(tooltip)),
+                    "tooltip": deck_text("\n".join(tooltip)),
                 }
             )
     return records
@@ -226,7 +237,7 @@ def corridor_records(
                     "color": style.CORRIDOR_COLOURS[row["mode"]],
                     "width": 3.5,
                     "dash": SOLID if row["status"] == "operating" else DASHED,
-                    "tooltip": nfc("\n".join(tooltip)),
+                    "tooltip": deck_text("\n".join(tooltip)),
                 }
             )
     return records
@@ -251,7 +262,7 @@ def air_records(tables: Tables, links: Sequence[AirLink], language: str, t: Tran
                     "color": style.AIR_COLOUR,
                     "width": 3.0,
                     "dash": [2, 2],
-                    "tooltip": nfc("\n".join(tooltip)),
+                    "tooltip": deck_text("\n".join(tooltip)),
                 }
             )
     return records
@@ -303,7 +314,7 @@ def gate_pair_records(tables: Tables, pairs: pd.DataFrame, language: str, t: Tra
                 "color": style.VERMILLION,
                 "width": 6.0 if row["smart_gate_pilot"] else 3.0,
                 "dash": SOLID if row["status"] == "operating" else DASHED,
-                "tooltip": nfc("\n".join(tooltip)),
+                "tooltip": deck_text("\n".join(tooltip)),
             }
         )
     return records

@@ -18,7 +18,7 @@ import math
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -526,6 +526,12 @@ _PAGE_CONTENT: dict[str, Callable[[MapSpec, Tables, Translator], MapContent]] = 
 
 def _dedupe(items: Iterable[LegendItem]) -> tuple[LegendItem, ...]:
     return tuple(dict.fromkeys(items))
+
+
+def map_sources_note(tables: Tables, content: MapContent) -> str:
+    """`atlas.exports.sources_note` for the sources of what the map shows, with the data date."""
+    used = tables.sources.loc[tables.sources["source_id"].isin(content.source_ids)]
+    return sources_note(replace(tables, sources=used), data_date(tables))
 
 
 def sources_line(tables: Tables, source_ids: Iterable[str]) -> list[str]:

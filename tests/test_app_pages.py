@@ -6,8 +6,10 @@ up as `deck_gl_json_chart`; its JSON is what the browser would receive.
 
 from __future__ import annotations
 
+import ast
 import functools
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +25,9 @@ APP_PATH = REPO_DIR / "app.py"
 # Pages import geopandas and route sea lanes on a cold cache: be generous.
 TIMEOUT_S = 120
 
-# (page file in app_pages/, title key in data/translations.csv, draws a map)
+# (page file in app_pages/, title key in data/translations.csv, draws a map). The presentation's
+# title is its first scene's, from data/tours/, so it has no key; "Your data" draws a map only
+# once something is uploaded.
 PAGES = [
     ("overview.py", "overview.title", True),
     ("sea_services.py", "sea.title", True),
@@ -31,7 +35,11 @@ PAGES = [
     ("cargo.py", "cargo.title", False),
     ("partners.py", "partners.title", True),
     ("data_sources.py", "data.title", False),
+    ("presentation.py", None, True),
+    ("your_data.py", "yours.title", False),
 ]
+PAGE_IDS = [page.removesuffix(".py") for page, _, _ in PAGES]
+MAP_PAGES = [pytest.param(page, id=page.removesuffix(".py")) for page, _, has_map in PAGES if has_map]
 
 
 @functools.cache
@@ -67,7 +75,33 @@ def layer_ids(spec: dict[str, Any]) -> list[str]:
 
 def labels(spec: dict[str, Any]) -> list[str]:
     """Text drawn on the map (the TextLayer's records)."""
-    return [record["label"] for layer in spec["layers"] if layer["@@type"] == "TextLayer" for record in layer["data"]]
+    return [
+        record["label"]
+        for layer in spec["layers"]
+        if layer["@@type"] == "TextLayer"
+        for record in layer["data"]
+    ]
+
+
+def routed_pages() -> list[str]:
+    """Page files that app.py hands to st.navigation, read from its source."""
+    tree = ast.parse(APP_PATH.read_text(encoding="utf-8"))
+    return [
+        Path(node.args[0].value).name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "Page"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ]
+
+
+def test_every_routed_page_is_smoke_tested() -> None:
+    """A page added to the router needs a row in PAGES (its title key, whether it draws a map)."""
+    routed = routed_pages()
+    assert len(routed) >= 6
+    assert sorted(set(routed) - {page for page, _, _ in PAGES}) == []
 
 
 @pytest.fixture(scope="module")
@@ -78,12 +112,16 @@ def app() -> AppTest:
     return at
 
 
-@pytest.mark.parametrize(("page", "title_key", "has_map"), PAGES, ids=[p[0].removesuffix(".py") for p in PAGES])
-def test_page_runs_with_its_title(app: AppTest, page: str, title_key: str, has_map: bool) -> None:
+@pytest.mark.parametrize(("page", "title_key", "has_map"), PAGES, ids=PAGE_IDS)
+def test_page_runs_with_its_title(app: AppTest, page: str, title_key: str | None, has_map: bool) -> None:
     at = app.switch_page(f"app_pages/{page}").run()
 
     assert not at.exception
-    assert [title.value for title in at.title] == [text(title_key)]
+    titles = [title.value for title in at.title]
+    if title_key is None:
+        assert len(titles) == 1 and titles[0].strip()
+    else:
+        assert titles == [text(title_key)]
     # The embedded data is valid: no page shows a data problem.
     assert not at.error
     # The shared sidebar is drawn on every page (the router ran, not the page file alone).
@@ -91,10 +129,8 @@ def test_page_runs_with_its_title(app: AppTest, page: str, title_key: str, has_m
     assert len(at.get("deck_gl_json_chart")) == (1 if has_map else 0)
 
 
-@pytest.mark.parametrize(
-    ("page", "title_key", "has_map"), [p for p in PAGES if p[2]], ids=[p[0].removesuffix(".py") for p in PAGES if p[2]]
-)
-def test_map_deck_is_sound(app: AppTest, page: str, title_key: str, has_map: bool) -> None:
+@pytest.mark.parametrize("page", MAP_PAGES)
+def test_map_deck_is_sound(app: AppTest, page: str) -> None:
     """The FIELD-NOTES pitfalls on the real decks: stable known ids, labels present, only accessors as
     expressions, a repeating MapView, no tile server, and text (not HTML) tooltips."""
     at = app.switch_page(f"app_pages/{page}").run()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import io
 import json
-import math
 import re
 import unicodedata
 from pathlib import Path
@@ -28,6 +27,7 @@ from atlas.deck import basemap_detail
 from atlas.i18n import LANGUAGES, Translator, localized, pick_language, short_label
 from atlas.labels import declutter, project
 from atlas.views import VIEW_PRESETS, MapView, parse_view, view_param
+from loaders.uploads import UPLOAD_TABLES
 from ui.sidebar import LAYER_FILTERS
 
 # Where UI keys are looked up: the router, the pages and the code they call.
@@ -126,7 +126,7 @@ def test_translator_missing_key_raises(translations: pd.DataFrame) -> None:
     """A typo in a key must fail loudly in tests, not ship as an empty label."""
     t = Translator(translations, "en")
     assert not t.has("page.cargoo")
-    with pytest.raises(KeyError, match="page.cargoo"):
+    with pytest.raises(KeyError, match=r"page\.cargoo"):
         t("page.cargoo")
 
 
@@ -147,9 +147,19 @@ def test_translator_output_is_nfc() -> None:
 
 HAI_PHONG = {"country": "VN", "name_en": "Hai Phong", "name_vi": "Hải Phòng", "name_zh": "海防"}
 # A Vietnamese place whose Chinese name the sources do not give.
-PO_NHUNG = {"country": "VN", "name_en": "Po Nhung Border Gate", "name_vi": "Cửa khẩu Pò Nhùng", "name_zh": None}
+PO_NHUNG = {
+    "country": "VN",
+    "name_en": "Po Nhung Border Gate",
+    "name_vi": "Cửa khẩu Pò Nhùng",
+    "name_zh": None,
+}
 # A foreign place without a Chinese name.
-ANTWERP = {"country": "BE", "name_en": "Port of Antwerp-Bruges", "name_vi": "Cảng Antwerp-Bruges", "name_zh": ""}
+ANTWERP = {
+    "country": "BE",
+    "name_en": "Port of Antwerp-Bruges",
+    "name_vi": "Cảng Antwerp-Bruges",
+    "name_zh": "",
+}
 # A place known only by its Vietnamese name.
 VI_ONLY = {"country": "VN", "name_en": None, "name_vi": "Cảng Tân Vũ", "name_zh": None}
 
@@ -215,7 +225,18 @@ def test_parse_view_reads_custom_views(param: str, expected: MapView) -> None:
 
 @pytest.mark.parametrize(
     "param",
-    [None, "", "mars", "21.5,107.1", "21.5,107.1,7,1", "a,b,c", "nan,107,7", "21,inf,7", "86,107,7", "21,181,7"],
+    [
+        None,
+        "",
+        "mars",
+        "21.5,107.1",
+        "21.5,107.1,7,1",
+        "a,b,c",
+        "nan,107,7",
+        "21,inf,7",
+        "86,107,7",
+        "21,181,7",
+    ],
     ids=[
         "none",
         "empty",
@@ -236,7 +257,11 @@ def test_parse_view_falls_back_to_the_default(param: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("name", "view"),
-    [("suez", VIEW_PRESETS["suez"]), ("custom", MapView(21.5, 107.1, 7.5)), ("custom", MapView(-8.25, -40.5, 2.0))],
+    [
+        ("suez", VIEW_PRESETS["suez"]),
+        ("custom", MapView(21.5, 107.1, 7.5)),
+        ("custom", MapView(-8.25, -40.5, 2.0)),
+    ],
     ids=["preset", "custom", "custom-negative"],
 )
 def test_view_param_round_trips(name: str, view: MapView) -> None:
@@ -280,8 +305,9 @@ def test_project_matches_web_mercator(
 
 
 def test_project_clamps_the_poles() -> None:
-    x, y = project(0.0, 90.0, 0.0)
-    assert math.isfinite(y) and y == pytest.approx(0.0, abs=0.5)
+    """Mercator has no poles: a latitude of 90° is drawn at the top edge, not at infinity."""
+    assert project(0.0, 90.0, 0.0) == pytest.approx((256.0, 0.0), abs=0.5)
+    assert project(0.0, -90.0, 0.0) == pytest.approx((256.0, 512.0), abs=0.5)
 
 
 TONKIN = VIEW_PRESETS["tonkin"]
@@ -445,7 +471,7 @@ def test_defuse_formula(value: object, expected: object) -> None:
 def small_frame() -> pd.DataFrame:
     """Two rows: a Vietnamese name, a Chinese name, a formula-looking name and a negative number."""
     return pd.DataFrame(
-        {"name": ["Hải Phòng", "=HYPERLINK(\"x\")"], "name_zh": ["海防", "谅山"], "offset_m": [-2, 300]}
+        {"name": ["Hải Phòng", '=HYPERLINK("x")'], "name_zh": ["海防", "谅山"], "offset_m": [-2, 300]}
     )
 
 
@@ -454,7 +480,7 @@ def test_csv_bytes_has_a_bom_and_round_trips(small_frame: pd.DataFrame) -> None:
     data = exports.csv_bytes(small_frame)
     assert data.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
-    assert list(back["name"]) == ["Hải Phòng", "'=HYPERLINK(\"x\")"]
+    assert list(back["name"]) == ["Hải Phòng", '\'=HYPERLINK("x")']
     assert list(back["name_zh"]) == ["海防", "谅山"]
     assert list(back["offset_m"]) == [-2, 300]
 
@@ -536,11 +562,14 @@ def dynamic_key_values() -> dict[str, list[str]]:
         "direction.": datapackage_enum("cargo", "direction"),
         "qualifier.": [q for q in datapackage_enum("figures", "qualifier") if q != "exact"],
         "coord.": datapackage_enum("places", "coord_method"),
-        "passage.": sorted({*geo.SHORTHANDS, *geo.CLOSABLE_PASSAGES, "south_africa", "chili", *geo.ALWAYS_CLOSED}),
+        "passage.": sorted(
+            {*geo.SHORTHANDS, *geo.CLOSABLE_PASSAGES, "south_africa", "chili", *geo.ALWAYS_CLOSED}
+        ),
         "method.": ["searoute", "refined", "great_circle_fallback"],
         "view.": [*VIEW_PRESETS, "custom"],
         "layer.": list(LAYER_FILTERS),
         "sidebar.basemap.": ["offline", "online"],
+        "yours.upload.": list(UPLOAD_TABLES),
     }
 
 
@@ -582,14 +611,14 @@ def used_keys() -> tuple[set[str], set[str]]:
 
 def test_every_literal_key_in_the_code_is_translated(translation_rows: pd.DataFrame) -> None:
     literal, _ = used_keys()
-    assert len(literal) > 50, "the key scan found suspiciously few t(\"…\") calls"
+    assert len(literal) > 50, 'the key scan found suspiciously few t("…") calls'
     assert sorted(literal - set(translation_rows["key"])) == []
 
 
 def test_every_dynamic_key_prefix_is_known() -> None:
     """A new t(f"prefix.{x}") needs its possible values listed in dynamic_key_values() below."""
     _, prefixes = used_keys()
-    assert prefixes, "the key scan found no t(f\"…\") calls"
+    assert prefixes, 'the key scan found no t(f"…") calls'
     assert sorted(prefixes - set(dynamic_key_values())) == []
 
 
@@ -609,7 +638,9 @@ def test_translation_keys_are_unique(translation_rows: pd.DataFrame) -> None:
 def test_every_translation_is_present_and_nfc(language: str, translation_rows: pd.DataFrame) -> None:
     empty = translation_rows.loc[translation_rows[language].str.strip() == "", "key"]
     assert list(empty) == []
-    decomposed = [k for k, v in zip(translation_rows["key"], translation_rows[language], strict=True) if not is_nfc(v)]
+    decomposed = [
+        k for k, v in zip(translation_rows["key"], translation_rows[language], strict=True) if not is_nfc(v)
+    ]
     assert decomposed == []
 
 

@@ -42,16 +42,40 @@ LABELS = [
     {"position": LANG_SON, "label": "谅山", "priority": 40},
 ]
 PLACES = [
-    {"id": "hai_phong", "position": HAI_PHONG, "color": style.GREY, "fill": style.GREY, "radius": 4,
-     "tooltip": "Hải Phòng\nCity\nSource: Báo Hải Phòng, 2025"},
-    {"id": "lach_huyen", "position": LACH_HUYEN, "color": style.BLUE, "fill": [255, 255, 255, 255],
-     "radius": 6, "tooltip": "Lạch Huyện\nTerminal · Planned\nSource: Báo Hải Phòng, 2025"},
+    {
+        "id": "hai_phong",
+        "position": HAI_PHONG,
+        "color": style.GREY,
+        "fill": style.GREY,
+        "radius": 4,
+        "tooltip": "Hải Phòng\nCity\nSource: Báo Hải Phòng, 2025",
+    },
+    {
+        "id": "lach_huyen",
+        "position": LACH_HUYEN,
+        "color": style.BLUE,
+        "fill": [255, 255, 255, 255],
+        "radius": 6,
+        "tooltip": "Lạch Huyện\nTerminal · Planned\nSource: Báo Hải Phòng, 2025",
+    },
 ]
 PATHS = [
-    {"id": "operating", "path": [HAI_PHONG, LANG_SON], "color": style.GREEN, "width": 3.5,
-     "dash": [0, 0], "tooltip": "Road · Operating"},
-    {"id": "proposed", "path": [LACH_HUYEN, LANG_SON], "color": style.GREY, "width": 3.5,
-     "dash": [3, 2], "tooltip": "Rail · Proposed"},
+    {
+        "id": "operating",
+        "path": [HAI_PHONG, LANG_SON],
+        "color": style.GREEN,
+        "width": 3.5,
+        "dash": [0, 0],
+        "tooltip": "Road · Operating",
+    },
+    {
+        "id": "proposed",
+        "path": [LACH_HUYEN, LANG_SON],
+        "color": style.GREY,
+        "width": 3.5,
+        "dash": [3, 2],
+        "tooltip": "Rail · Proposed",
+    },
 ]
 
 CASES: dict[str, Callable[[], pdk.Deck]] = {
@@ -118,8 +142,14 @@ def test_only_data_accessors_are_expressions(case: str) -> None:
 
 def test_expression_check_catches_an_unquoted_constant() -> None:
     """The check itself: the FIELD-NOTES mistake, an unquoted character_set, is reported."""
-    layer = pdk.Layer("TextLayer", id="place-labels", data=LABELS, get_text="label", character_set="auto",
-                      get_text_anchor="start")
+    layer = pdk.Layer(
+        "TextLayer",
+        id="place-labels",
+        data=LABELS,
+        get_text="label",
+        character_set="auto",
+        get_text_anchor="start",
+    )
     spec = json.loads(build_deck([layer], VIEW_PRESETS["tonkin"]).to_json())
     assert expression_problems(spec) == [
         ("place-labels", "characterSet", "@@=auto"),
@@ -167,7 +197,11 @@ def test_offline_deck_calls_no_tile_server(case: str) -> None:
 def test_basemap_is_served_as_static_files(case: str, land: str, borders: str) -> None:
     """Large land layers are fetched by URL from Streamlit's static folder, not inlined in the JSON."""
     layers = {layer["id"]: layer for layer in deck_json(case)["layers"]}
-    assert [layer["id"] for layer in deck_json(case)["layers"]] == ["basemap-sea", "basemap-land", "basemap-borders"]
+    assert [layer["id"] for layer in deck_json(case)["layers"]] == [
+        "basemap-sea",
+        "basemap-land",
+        "basemap-borders",
+    ]
     assert layers["basemap-land"]["data"] == f"app/static/basemap/{land}"
     assert layers["basemap-borders"]["data"] == f"app/static/basemap/{borders}"
     # An outline would show the cuts at ±180° and at the region's box.

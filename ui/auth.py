@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import streamlit as st
@@ -26,6 +27,7 @@ from streamlit.errors import StreamlitAuthError
 from atlas.i18n import LANGUAGES, Translator, pick_language
 from loaders import DataError, load_translations
 
+PAGES_DIR = Path(__file__).resolve().parents[1] / "app_pages"
 PASSCODE_ENV = "CORRIDOR_ATLAS_PASSCODE"
 PASSCODE_SECRET = "passcode"
 MAX_FAILURES = 5
@@ -132,16 +134,40 @@ def require_sign_in() -> None:
     if t is None:
         st.error(_NO_TEXT)
         st.stop()
-    st.title(t("auth.title"), anchor=False)
-    if config.mode == "oidc":
-        _oidc_prompt(config, t)
-    else:
-        _passcode_prompt(config, t)
+    # Everything the gate draws lives in one placeholder: on a correct passcode it is emptied and
+    # this same run goes on to the page. A rerun would land on the default page instead, because no
+    # page was registered (st.navigation) while the gate was shown, and the deep link would be lost.
+    gate = st.empty()
+    with gate.container():
+        st.title(t("auth.title"), anchor=False)
+        admitted = _oidc_prompt(config, t) if config.mode == "oidc" else _passcode_prompt(config, t)
+    if admitted:
+        gate.empty()
+        return
+    _keep_requested_page()
     st.stop()
 
 
-def _oidc_prompt(config: GateConfig, t: Translator) -> None:
-    """One sign-in button per provider; st.login redirects to the provider and back."""
+def _keep_requested_page() -> None:
+    """Register the app's pages, hidden, so the browser stays on the link's page behind the gate.
+
+    With no page registered in the gated runs, the next run (the passcode form's) asks for the main
+    script, st.navigation in app.py falls back to the default page, and a deep link such as
+    /presentation?tour=story&scene=3 is lost at sign-in. Page script hashes depend only on the file
+    names, so these match app.py's pages; the default here is a stand-in that leads to app.py's own.
+    """
+    pages = [st.Page(_signing_in, title="Corridor Atlas", default=True, url_path="sign_in")]
+    pages += [st.Page(f"{PAGES_DIR.name}/{path.name}") for path in sorted(PAGES_DIR.glob("*.py"))]
+    st.navigation(pages, position="hidden")
+
+
+def _signing_in() -> None:
+    """Never run: the gate stops the script before any page runs."""
+
+
+def _oidc_prompt(config: GateConfig, t: Translator) -> bool:
+    """One sign-in button per provider; st.login redirects to the provider and back (a new session).
+    Never admits in this run."""
     st.write(t("auth.oidc_prompt"))
     for provider in config.providers:
         label = (
@@ -153,10 +179,11 @@ def _oidc_prompt(config: GateConfig, t: Translator) -> None:
             except StreamlitAuthError as error:
                 # Missing Authlib or incomplete [auth] settings: say so instead of a traceback.
                 st.error(t("auth.oidc_failed", reason=str(error)))
+    return False
 
 
-def _passcode_prompt(config: GateConfig, t: Translator) -> None:
-    """The passcode form, with per-session and per-address attempt limits."""
+def _passcode_prompt(config: GateConfig, t: Translator) -> bool:
+    """The passcode form, with per-session and per-address attempt limits. True when admitted."""
     assert config.passcode is not None
     st.write(t("auth.passcode_prompt"))
     session = _session_limiter()
@@ -172,16 +199,16 @@ def _passcode_prompt(config: GateConfig, t: Translator) -> None:
     if wait > 0:
         # While locked, a submitted code is not even compared.
         st.error(t("auth.locked", seconds=math.ceil(wait)))
-        return
+        return False
     if not submitted:
-        return
+        return False
     if not entered.strip():
         st.warning(t("auth.empty"))
-        return
+        return False
     if passcode_matches(entered, config.passcode):
         session.reset(_SESSION_KEY)
         st.session_state[_ADMITTED] = True
-        st.rerun()
+        return True
     left = session.record_failure(_SESSION_KEY, now)
     if shared is not None and address:
         left = min(left, shared.record_failure(address, now))
@@ -189,6 +216,7 @@ def _passcode_prompt(config: GateConfig, t: Translator) -> None:
         st.error(t("auth.locked", seconds=math.ceil(LOCK_SECONDS)))
     else:
         st.error(t("auth.wrong", left=left, seconds=f"{LOCK_SECONDS:g}"))
+    return False
 
 
 def _logged_in() -> bool:

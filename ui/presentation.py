@@ -38,14 +38,13 @@ footer { display: none !important; }
 .st-key-tour-controls a span { font-size: 1.6rem; font-weight: 700; color: #000000; }
 .st-key-tour-controls button:disabled { opacity: 0.3; }
 .st-key-tour-languages button,
-.st-key-tour-languages a { min-height: 2.6rem; padding: 0.2rem 0.8rem; border-width: 2px; }
+.st-key-tour-languages a { min-height: 2.4rem; padding: 0.1rem 0.6rem; border-width: 2px; }
 .st-key-tour-languages button p,
 .st-key-tour-languages a p,
-.st-key-tour-languages a span { font-size: 1.15rem; }
-.st-key-tour-languages button:disabled { opacity: 1; background: #000000; }
-.st-key-tour-languages button:disabled p { color: #ffffff; }
-.st-key-tour-controls button:focus-visible,
-.st-key-tour-controls a:focus-visible { outline: 4px solid #0072b2; outline-offset: 2px; }
+.st-key-tour-languages a span { font-size: 1.1rem; }
+/* The language on screen: shown selected (white on black), not greyed out. */
+.st-key-tour-languages button:disabled { opacity: 1 !important; background: #000000 !important; }
+.st-key-tour-languages button:disabled p { color: #ffffff !important; }
 .st-key-tour-counter p { font-size: 1.8rem; font-weight: 800; color: #000000; margin: 0; }
 .st-key-tour-title h1 { font-size: 3.2rem; font-weight: 800; line-height: 1.1; color: #000000; }
 .st-key-tour-caption p { font-size: 2rem; line-height: 1.35; color: #000000; }

@@ -1,4 +1,4 @@
-"""Deep links: the URL carries language, service, closed passages, speed and map view.
+"""Deep links: the URL carries language, service, closed passages, speed, map view and cargo search.
 
 Query parameters are read once per session (so a shared link restores its view) and written back on
 every run (so the address bar always holds a link to what is on screen).
@@ -6,6 +6,9 @@ every run (so the address bar always holds a link to what is on screen).
 
 from __future__ import annotations
 
+import contextlib
+import math
+import unicodedata
 from collections.abc import Mapping
 
 import streamlit as st
@@ -21,18 +24,22 @@ def load_query_params_once(closable: tuple[str, ...]) -> None:
     if st.session_state.get(_LOADED_FLAG):
         return
     params = st.query_params
-    st.session_state["lang"] = pick_language(params.get("lang"), st.context.locale)
+    st.session_state["lang"] = pick_language((params.get("lang") or "").lower() or None, st.context.locale)
     if "service" in params:
         st.session_state["service"] = params["service"]
     if "closed" in params:
-        st.session_state["closed"] = [p for p in params["closed"].split(",") if p in closable]
+        st.session_state["closed"] = list(
+            dict.fromkeys(p for p in params["closed"].split(",") if p in closable)
+        )
     if "speed" in params:
-        try:
-            st.session_state["speed"] = min(max(float(params["speed"]), 8.0), 24.0)
-        except ValueError:
-            pass
+        with contextlib.suppress(ValueError):
+            speed = float(params["speed"])
+            if math.isfinite(speed):
+                st.session_state["speed"] = min(max(speed, 8.0), 24.0)
     if "view" in params:
         st.session_state["view_param"] = params["view"]
+    if "q" in params:
+        st.session_state["cargo_query"] = unicodedata.normalize("NFC", params["q"])[:100]
     st.session_state[_LOADED_FLAG] = True
 
 

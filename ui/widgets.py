@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
+from urllib.parse import quote, urlsplit
 
 import pandas as pd
 import pydeck as pdk
@@ -58,9 +60,14 @@ def figure_metric(tables: Tables, figure_id: str, t: Translator, column=st) -> N
             f'<div style="font-size:1.55rem;font-weight:700;line-height:1.2">'
             f'{escape(figure_text(fig, t))}</div><div style="line-height:1.3">{escape(label)}</div>',
             unsafe_allow_html=True,
-            help=t("figure.help", wording=fig["source_wording"], date=fig["as_of"], sources=sources),
+            help=t(
+                "figure.help",
+                wording=_md_escape(fig["source_wording"]),
+                date=_md_escape(fig["as_of"]),
+                sources=_md_escape(sources),
+            ),
         )
-        st.caption(t("figure.caption", date=fig["as_of"], sources=sources))
+        st.caption(t("figure.caption", date=_md_escape(fig["as_of"]), sources=_md_escape(sources)))
 
 
 def sources_list(tables: Tables, source_ids: Iterable[str], t: Translator) -> None:
@@ -72,14 +79,31 @@ def sources_list(tables: Tables, source_ids: Iterable[str], t: Translator) -> No
             continue
         row = frame.loc[source_id]
         title = _md_escape(str(row["title"]))
-        link = f"[{title}]({row['url']})" if isinstance(row["url"], str) and row["url"] else title
+        url = row["url"] if isinstance(row["url"], str) else ""
+        link = f"[{title}]({_link_target(url)})" if _is_web_address(url) else title
         date = row["published_date"] if isinstance(row["published_date"], str) else t("source.undated")
-        lines.append(f"- {link} — {_md_escape(str(row['publisher']))}, {date}")
+        lines.append(f"- {link} — {_md_escape(str(row['publisher']))}, {_md_escape(date)}")
     st.markdown("\n".join(lines))
 
 
 def _md_escape(text: str) -> str:
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>|" else c for c in text)
+    """Backslash before every ASCII punctuation mark: no Markdown, HTML, LaTeX ($), autolink (:) or
+    Streamlit directive (:red[…]) can form; the text still reads the same."""
+    return _MD_SPECIAL.sub(r"\\\g<0>", text)
+
+
+_MD_SPECIAL = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def _is_web_address(url: str) -> bool:
+    """Only http(s) addresses become links: never javascript:, data: or a relative path."""
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _link_target(url: str) -> str:
+    """The address percent-encoded where Markdown would end or break the link (spaces, brackets)."""
+    return quote(url.strip(), safe=":/?#@!$&'*+,;=%-._~")
 
 
 def view_picker(page_key: str, default: str, t: Translator) -> tuple[str, MapView]:
@@ -98,7 +122,8 @@ def view_picker(page_key: str, default: str, t: Translator) -> tuple[str, MapVie
         t("map.view"),
         options,
         key=state_key,
-        default=default,
+        # A link already put the choice in session state; passing a default too makes Streamlit warn.
+        default=None if state_key in st.session_state else default,
         format_func=lambda key: t(f"view.{key}"),
         label_visibility="collapsed",
     )
@@ -130,11 +155,11 @@ def place_details(tables: Tables, place_id: str, t: Translator) -> None:
     if row.empty:
         return
     place = row.iloc[0].to_dict()
-    st.subheader(localized(place, t.language))
+    st.subheader(_md_escape(localized(place, t.language)))
     names = " · ".join(
         n for n in (place["name_vi"], place["name_en"], place["name_zh"]) if isinstance(n, str)
     )
-    st.caption(names)
+    st.caption(_md_escape(names))
     facts = {
         t("details.kind"): t(f"kind.{place['kind']}"),
         t("details.status"): t(f"status.{place['status']}") if isinstance(place["status"], str) else "—",
@@ -146,5 +171,7 @@ def place_details(tables: Tables, place_id: str, t: Translator) -> None:
     for code in ("unlocode", "iata"):
         if isinstance(place.get(code), str) and place[code]:
             facts[code.upper().replace("UNLOCODE", "UN/LOCODE")] = place[code]
-    st.table(pd.DataFrame({"": list(facts.values())}, index=list(facts.keys())))
+    # st.table renders Markdown in its cells.
+    cells = [_md_escape(str(value)) for value in facts.values()]
+    st.table(pd.DataFrame({"": cells}, index=[_md_escape(key) for key in facts]))
     sources_list(tables, split_ids(place["source_ids"]), t)
