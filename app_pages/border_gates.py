@@ -7,9 +7,11 @@ from atlas import style
 from atlas.deck import basemap_detail, basemap_layers, build_deck, label_layer, path_layer, place_layer
 from atlas.i18n import localized
 from atlas.labels import declutter
+from atlas.slides import MapSpec
 from loaders import split_ids
 from ui import data
-from ui.sidebar import layer_on, online_tiles, show_planned
+from ui.export_panel import export_panel
+from ui.sidebar import LAYER_FILTERS, layer_on, online_tiles, show_planned
 from ui.state import language, write_query_params
 from ui.widgets import (
     figure_metric,
@@ -72,6 +74,17 @@ with map_column:
             (t("legend.hsr"), style.SKY, "line"),
             (t("legend.proposed"), style.GREY, "dashed"),
         ]
+    )
+    export_panel(
+        MapSpec(
+            "border_gates",
+            t("gates.title"),
+            view,
+            lang,
+            layers=tuple(f for f in LAYER_FILTERS if layer_on(f)),
+            show_planned=show_planned(),
+        ),
+        t,
     )
 with detail_column:
     figure_metric(tables, "lang_son_vehicle_growth", t)

@@ -14,8 +14,10 @@ from atlas.deck import (
 )
 from atlas.labels import declutter
 from atlas.model import DEFAULT_SPEED_KN, sea_services
+from atlas.slides import MapSpec
 from ui import data
-from ui.sidebar import layer_on, online_tiles, show_planned
+from ui.export_panel import export_panel
+from ui.sidebar import LAYER_FILTERS, layer_on, online_tiles, show_planned
 from ui.state import language, write_query_params
 from ui.widgets import figure_metric, legend, map_chart, place_details, view_picker, view_query_value
 
@@ -94,6 +96,17 @@ with map_column:
         ]
     )
     st.caption(t("overview.width_note"))
+    export_panel(
+        MapSpec(
+            "overview",
+            t("overview.title"),
+            view,
+            lang,
+            layers=tuple(f for f in LAYER_FILTERS if layer_on(f)),
+            show_planned=show_planned(),
+        ),
+        t,
+    )
 with detail_column:
     if selected and "position" in selected:
         place_details(tables, selected["id"], t)

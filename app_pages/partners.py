@@ -8,9 +8,11 @@ from atlas import layers, style
 from atlas.deck import basemap_detail, basemap_layers, build_deck, label_layer, path_layer, place_layer
 from atlas.labels import declutter
 from atlas.model import sea_services
+from atlas.slides import MapSpec
 from loaders import split_ids
 from loaders._checks import parse_partial_date
 from ui import data
+from ui.export_panel import export_panel
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
 from ui.widgets import legend, map_chart, place_details, sources_list, view_picker, view_query_value
@@ -46,6 +48,7 @@ with map_column:
             (t("legend.zone"), style.GREEN, "dot"),
         ]
     )
+    export_panel(MapSpec("partners", t("partners.title"), view, lang), t)
 with detail_column:
     if selected and "position" in selected:
         place_details(tables, selected["id"], t)

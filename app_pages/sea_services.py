@@ -9,8 +9,10 @@ from atlas.deck import basemap_detail, basemap_layers, build_deck, label_layer, 
 from atlas.i18n import localized, short_label
 from atlas.labels import declutter
 from atlas.model import DEFAULT_SPEED_KN, sea_services, service_row
+from atlas.slides import MapSpec
 from loaders import split_ids
 from ui import data
+from ui.export_panel import export_panel
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
 from ui.widgets import legend, map_chart, place_details, sources_list, view_picker, view_query_value
@@ -99,6 +101,18 @@ with map_column:
     legend(
         [(t("legend.baseline"), style.SERVICE_COLOURS[row["kind"]], "line")]
         + ([(t("legend.scenario"), style.SCENARIO_COLOUR, "dashed")] if scenario else [])
+    )
+    export_panel(
+        MapSpec(
+            "sea_services",
+            t("sea.title"),
+            view,
+            lang,
+            service_id=service_id,
+            closed=tuple(closed),
+            speed_kn=speed_kn,
+        ),
+        t,
     )
 with detail_column:
     if selected and "position" in selected:

@@ -283,8 +283,9 @@ def deck_html(
     init = (
         f"const jsonInput = {script_json(standalone_deck_json(deck))};\n"
         f"const tooltip = {script_json(TOOLTIP)};\n"
-        "createDeck({container: document.getElementById('deck-container'), jsonInput, tooltip,"
-        " customLibraries: null, configuration: null});"
+        # A global handle, so a test (or a curious reader in the console) can inspect the layers.
+        "window.corridorAtlasDeck = createDeck({container: document.getElementById('deck-container'),"
+        " jsonInput, tooltip, customLibraries: null, configuration: null});"
     )
     bundle = deckgl_bundle()
     # Only these two scripts may run: no inline handlers (onerror=…), no remote code, no requests.

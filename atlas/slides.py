@@ -7,7 +7,8 @@ zoom — 996 × 560 CSS pixels, drawn at 2000 × 1125 image pixels (13.33 × 7.5
 wraps across ±180° the way deck.gl's repeating MapView does.
 
 Every figure carries its title, a legend, a scale bar, the sources of what it shows, the date of the
-data and "illustrative, not for navigation".
+data and "illustrative, not for navigation". Text is drawn as text: matplotlib's mathtext is off, so a
+'$' in a name is a dollar sign.
 """
 
 from __future__ import annotations
@@ -396,57 +397,24 @@ def _sea_content(spec: MapSpec, tables: Tables, t: Translator) -> MapContent:
         tuple(dict.fromkeys(sources)),
         plans,
         label_size_px=14.0,
-        subtitle=_sea_subtitle(localized(row.to_dict(), lang), baseline, scenario, t),
+        subtitle=_sea_subtitle(localized(row.to_dict(), lang), baseline, scenario, spec.closed, t),
     )
 
 
 def _sea_subtitle(
-    name: str, baseline: model.ServicePlan, scenario: model.ServicePlan | None, t: Translator
+    name: str,
+    baseline: model.ServicePlan,
+    scenario: model.ServicePlan | None,
+    closed: Sequence[str],
+    t: Translator,
 ) -> str:
     """'Service · 9,731 nm' or 'Service · What-if: Suez Canal · 9,731 → 13,020 nm'."""
     if scenario is None:
         return f"{name} · {baseline.rotation.distance_nm:,.0f} nm"
-    closed = ", ".join(t(f"passage.{p}") if t.has(f"passage.{p}") else p for p in scenario.closed)
+    # The passages as the user named them ("Red Sea"), not as resolved (Suez, Bab-el-Mandeb).
+    names = ", ".join(t(f"passage.{p}") if t.has(f"passage.{p}") else p for p in closed)
     distances = f"{baseline.rotation.distance_nm:,.0f} → {scenario.rotation.distance_nm:,.0f} nm"
-    return f"{name} · {t('map.scenario', name=closed)} · {distances}"
-
-
-def gate_pair_records(
-    tables: Tables, language: str, t: Translator, show_planned: bool = True
-) -> list[Record]:
-    """Gate pairs as lines between their two sides: thick for the smart-gate pilot, dashed unless
-    operating (as on the border gates page)."""
-    places = tables.places.set_index("id")
-    pairs = tables.gate_pairs
-    if not show_planned:
-        pairs = pairs.loc[pairs["status"] == "operating"]
-    records = []
-    for row in pairs.to_dict("records"):
-        a, b = places.loc[row["vn_place_id"]], places.loc[row["cn_place_id"]]
-        names = [
-            localized(places.loc[pid].to_dict(), language) for pid in (row["vn_place_id"], row["cn_place_id"])
-        ]
-        tooltip = [
-            " – ".join(names),
-            t(f"level.{row['level']}") + " · " + t(f"status.{row['status']}") + f" ({row['status_date']})",
-            row["status_note_vi"] if language == "vi" else row["status_note_en"],
-        ]
-        if row["smart_gate_pilot"]:
-            tooltip.append(t("gates.pilot_short"))
-        records.append(
-            {
-                "id": row["pair_id"],
-                "path": [
-                    [float(a["lon_deg"]), float(a["lat_deg"])],
-                    [float(b["lon_deg"]), float(b["lat_deg"])],
-                ],
-                "color": style.VERMILLION,
-                "width": 6.0 if row["smart_gate_pilot"] else 3.0,
-                "dash": layers.SOLID if row["status"] == "operating" else layers.DASHED,
-                "tooltip": nfc("\n".join(str(line) for line in tooltip if isinstance(line, str) and line)),
-            }
-        )
-    return records
+    return f"{name} · {t('map.scenario', name=names)} · {distances}"
 
 
 def _border_content(spec: MapSpec, tables: Tables, t: Translator) -> MapContent:
@@ -458,9 +426,11 @@ def _border_content(spec: MapSpec, tables: Tables, t: Translator) -> MapContent:
         lines = model.corridor_lines(tables)
         paths.append(("land-corridors", tuple(layers.corridor_records(tables, lines, lang, t))))
         sources += _row_sources(tables.corridors, "corridor_id", [c.corridor_id for c in lines])
-    pairs = gate_pair_records(tables, lang, t, spec.show_planned)
+    shown = tables.gate_pairs
+    if not spec.show_planned:
+        shown = shown.loc[shown["status"] == "operating"]
+    pairs = layers.gate_pair_records(tables, shown, lang, t)
     paths.append(("gate-pairs", tuple(pairs)))
-    shown = tables.gate_pairs.loc[tables.gate_pairs["pair_id"].isin([p["id"] for p in pairs])]
     sources += _row_sources(tables.gate_pairs, "pair_id", shown["pair_id"])
     all_sides = set(tables.gate_pairs["vn_place_id"]) | set(tables.gate_pairs["cn_place_id"])
     hidden = all_sides - set(shown["vn_place_id"]) - set(shown["cn_place_id"])
@@ -700,6 +670,7 @@ def _draw_labels(
             zorder=7,
             clip_on=True,
             path_effects=halo,
+            parse_math=False,
         )
         box = artist.get_window_extent(renderer).expanded(1.02, 1.1)
         if any(box.overlaps(other) for other in avoid):
@@ -715,16 +686,29 @@ def _nice_km(target_km: float) -> float:
     return max(m * power for m in (1, 2, 5) if m * power <= target_km)
 
 
+@dataclass(frozen=True)
+class ScaleBar:
+    km: float
+    length_m: float
+    latitude: float
+
+
+def scale_bar(frame: Frame, share: float = 0.16) -> ScaleBar:
+    """A round number of kilometres about `share` of the frame wide, true at the frame's centre
+    latitude: Web Mercator draws a ground length ℓ at latitude φ as ℓ / cos φ metres."""
+    _, latitude = from_mercator(0.0, (frame.south + frame.north) / 2)
+    stretch = 1 / math.cos(math.radians(latitude))
+    km = _nice_km(share * (frame.east - frame.west) / stretch / 1000)
+    return ScaleBar(km, km * 1000 * stretch, latitude)
+
+
 def _draw_scale_bar(ax: Any, frame: Frame, bottom_frac: float, t: Translator, fonts: FontChoice) -> Bbox:
-    """A kilometre bar, true at the frame's centre latitude (Web Mercator stretches lengths by
-    1/cos φ); the latitude is named when the frame spans enough of it for the scale to vary visibly.
-    Returns the bar's box in display pixels."""
+    """The scale bar in the lower left; the latitude it is true at is named when the frame spans
+    enough latitude for the scale to vary visibly. Returns its box in display pixels."""
     _, south, _, north = frame.bounds_deg()
-    _, lat = from_mercator(0.0, (frame.south + frame.north) / 2)
-    stretch = 1 / math.cos(math.radians(lat))
+    bar = scale_bar(frame)
+    km, length, lat = bar.km, bar.length_m, bar.latitude
     width_m, height_m = frame.east - frame.west, frame.north - frame.south
-    km = _nice_km(0.16 * width_m / stretch / 1000)
-    length = km * 1000 * stretch
     x0 = frame.west + 0.02 * width_m
     y0 = frame.south + (bottom_frac + 0.035) * height_m
     bar_h = 0.008 * height_m
@@ -741,6 +725,7 @@ def _draw_scale_bar(ax: Any, frame: Frame, bottom_frac: float, t: Translator, fo
         va="bottom",
         color=_hex(style.BLACK),
         zorder=10,
+        parse_math=False,
     )
     renderer = ax.figure.canvas.get_renderer()
     text_right = ax.transData.inverted().transform(label.get_window_extent(renderer).p1)[0]
@@ -823,10 +808,10 @@ def render_map_figure(spec: MapSpec, tables: Tables | None = None) -> Figure:
     """The map of `spec` as a 16:9 matplotlib Figure (2000 × 1125 px at 150 dpi), not attached to
     pyplot. `map_png` / `map_pdf` draw it and also write the file's metadata."""
     with _RENDER_LOCK:
-        return _render(spec, tables or embedded_tables(), choose_fonts())
+        return _render(spec, tables or embedded_tables(), choose_fonts())[0]
 
 
-def _render(spec: MapSpec, tables: Tables, fonts: FontChoice) -> Figure:
+def _render(spec: MapSpec, tables: Tables, fonts: FontChoice) -> tuple[Figure, MapContent]:
     t = Translator(tables.translations, spec.language)
     content = map_content(spec, tables, t)
     frame = view_frame(spec.view)
@@ -851,7 +836,7 @@ def _render(spec: MapSpec, tables: Tables, fonts: FontChoice) -> Figure:
         overlays.append(_draw_legend(fig, content.legend, footer, t, fonts))
     overlays.append(_draw_scale_bar(ax, frame, footer.height / FIGURE_SIZE_PX[1], t, fonts))
     _draw_labels(ax, content.labels, frame, spec.view, content.label_size_px, fonts, overlays)
-    return fig
+    return fig, content
 
 
 def _draw_footer(fig: Figure, tables: Tables, content: MapContent, t: Translator, fonts: FontChoice) -> Bbox:
@@ -898,6 +883,7 @@ def _draw_footer(fig: Figure, tables: Tables, content: MapContent, t: Translator
             color=_hex(style.BLACK),
             zorder=21,
             weight="bold" if index == 0 else "normal",
+            parse_math=False,
         )
     return Bbox.from_extents(0, 0, FIGURE_SIZE_PX[0], height * FIGURE_SIZE_PX[1])
 
@@ -917,6 +903,7 @@ def _draw_title(fig: Figure, title: str, subtitle: str, fonts: FontChoice) -> li
         color=_hex(style.BLACK),
         zorder=21,
         bbox={"boxstyle": "round,pad=0.35", "facecolor": (1, 1, 1, 0.88), "edgecolor": "none"},
+        parse_math=False,
     )
     boxes.append(artist.get_window_extent(renderer).padded(12))
     if subtitle:
@@ -932,6 +919,7 @@ def _draw_title(fig: Figure, title: str, subtitle: str, fonts: FontChoice) -> li
             color=_hex(style.BLACK),
             zorder=21,
             bbox={"boxstyle": "round,pad=0.35", "facecolor": (1, 1, 1, 0.88), "edgecolor": "none"},
+            parse_math=False,
         )
         boxes.append(artist.get_window_extent(renderer).padded(8))
     return boxes
@@ -956,13 +944,15 @@ def _draw_legend(
         columnspacing=1.4,
     )
     legend.set_zorder(22)
+    for text in legend.get_texts():
+        text.set_parse_math(False)
     return legend.get_window_extent(fig.canvas.get_renderer())
 
 
-def _metadata(spec: MapSpec, tables: Tables, fonts: FontChoice) -> dict[str, str]:
+def _metadata(spec: MapSpec, tables: Tables, content: MapContent, fonts: FontChoice) -> dict[str, str]:
     return {
         "Title": nfc(spec.title),
-        "Subject": sources_note(tables, data_date(tables)),
+        "Subject": map_sources_note(tables, content),
         "Keywords": fonts.note,
         "Creator": "Corridor Atlas",
     }
@@ -973,8 +963,8 @@ def map_png(spec: MapSpec, tables: Tables | None = None) -> bytes:
     tables = tables or embedded_tables()
     with _RENDER_LOCK:
         fonts = choose_fonts()
-        fig = _render(spec, tables, fonts)
-        meta = _metadata(spec, tables, fonts)
+        fig, content = _render(spec, tables, fonts)
+        meta = _metadata(spec, tables, content, fonts)
         png_meta = {
             "Title": meta["Title"],
             "Description": meta["Subject"],
@@ -993,8 +983,8 @@ def map_pdf(spec: MapSpec, tables: Tables | None = None) -> bytes:
     tables = tables or embedded_tables()
     with _RENDER_LOCK:
         fonts = choose_fonts()
-        fig = _render(spec, tables, fonts)
-        meta: dict[str, Any] = _metadata(spec, tables, fonts) | {"CreationDate": None}
+        fig, content = _render(spec, tables, fonts)
+        meta: dict[str, Any] = _metadata(spec, tables, content, fonts) | {"CreationDate": None}
         buffer = io.BytesIO()
         with matplotlib.rc_context({"pdf.fonttype": 42}):
             fig.savefig(buffer, format="pdf", dpi=DPI, metadata=meta)

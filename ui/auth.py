@@ -187,7 +187,7 @@ def _passcode_prompt(config: GateConfig, t: Translator) -> bool:
     assert config.passcode is not None
     st.write(t("auth.passcode_prompt"))
     session = _session_limiter()
-    address = st.context.ip_address
+    address = _client_address()
     shared = _address_limiter() if address else None
     now = _now()
     wait = session.seconds_locked(_SESSION_KEY, now)
@@ -264,6 +264,12 @@ def _session_limiter() -> AttemptLimiter:
 def _address_limiter() -> AttemptLimiter:
     """One limiter per server process, shared by every session."""
     return AttemptLimiter(IP_MAX_FAILURES, LOCK_SECONDS)
+
+
+def _client_address() -> str | None:
+    """The visitor's address (None on localhost). Spoofable behind some proxies: a brake on
+    guessing from many tabs, not an identity."""
+    return st.context.ip_address
 
 
 def _now() -> float:

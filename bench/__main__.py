@@ -1,0 +1,197 @@
+"""Run every benchmark and print one table of figures against their baselines.
+
+    python -m bench [--only routes,first_paint,load] [--quick]
+
+Each benchmark runs as its own process (bench/routes.py, bench/first_paint.py, bench/load.py), as
+you would run it by hand; this collects the figures each one prints or writes, and sets every figure
+beside the baseline that benchmark measures in the same run. --quick shortens the runs (fewer
+repetitions, 10 viewers instead of 50) for a smoke check; BENCHMARKS.md records full runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line of the table: a measurement, its baseline, and the target where the issue sets one."""
+
+    bench: str
+    name: str
+    value: float | None
+    baseline: float | None
+    baseline_name: str
+    target: str = ""
+    unit: str = ""
+
+    @property
+    def ratio(self) -> str:
+        if self.value is None or not self.baseline:
+            return "n/a"
+        ratio = self.value / self.baseline
+        return f"{ratio:.2f}x" if ratio >= 0.01 else f"{ratio:.1e}x"
+
+
+def run(script: str, args: Sequence[str]) -> str:
+    """Run one benchmark script from the repository root; its output is echoed and returned."""
+    command = [sys.executable, str(BENCH_DIR / script), *args]
+    print(f"$ {' '.join(command[1:])}", flush=True)
+    completed = subprocess.run(command, cwd=REPO_DIR, capture_output=True, text=True, check=False)
+    print(completed.stdout, end="", flush=True)
+    if completed.returncode not in (0, 1):
+        print(completed.stderr, file=sys.stderr)
+        raise RuntimeError(f"{script} failed with exit code {completed.returncode}")
+    return completed.stdout
+
+
+def routes(quick: bool) -> list[Figure]:
+    """Route engine against plain searoute calls, every service and scenario (cold and warm)."""
+    output = run("routes.py", ["--repeat", "2" if quick else "5"])
+    row = next(line for line in output.splitlines() if line.strip().startswith("all "))
+    cells = [cell.strip() for cell in row.split("|")]
+    base_cold, geo_cold, base_warm, geo_warm = (float(cells[i]) for i in (1, 2, 4, 5))
+    return [
+        Figure("routes", "all legs, cold", geo_cold, base_cold, "plain searoute, same legs", unit="s"),
+        Figure("routes", "all legs, warm", geo_warm, base_warm, "plain searoute, same legs", "< 1 s", "s"),
+    ]
+
+
+def first_paint(quick: bool) -> list[Figure]:
+    """First paint of the overview in headless Chromium against bench/minimal_app."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "first_paint.json"
+        runs = ["--runs", "1", "--changes", "1"] if quick else []
+        run("first_paint.py", [*runs, "--json", str(path)])
+        measured = json.loads(path.read_text())
+
+    def median(app: str, value: Callable[[dict], float | None]) -> float | None:
+        values = [v for v in map(value, measured[app]) if v is not None]
+        return statistics.median(values) if values else None
+
+    def page_bytes(measurement: dict) -> float:
+        return float(sum(measurement["bytes_by_part"].values()))
+
+    changes = [c["server_ms"] for m in measured["app"] for c in m["changes"] if c["server_ms"] is not None]
+    return [
+        Figure(
+            "first paint",
+            "map painted",
+            median("app", lambda m: m["first_paint_s"]),
+            median("baseline", lambda m: m["first_paint_s"]),
+            "bench/minimal_app",
+            "≤ 1.3x",
+            "s",
+        ),
+        Figure(
+            "first paint",
+            "page bytes",
+            median("app", page_bytes),
+            median("baseline", page_bytes),
+            "bench/minimal_app",
+            "≤ 1.5 MB",
+            "B",
+        ),
+        Figure(
+            "first paint",
+            "language change (server)",
+            statistics.median(changes) if changes else None,
+            None,
+            "none measured",
+            "≪ 150 ms",
+            "ms",
+        ),
+    ]
+
+
+def load(quick: bool) -> list[Figure]:
+    """N viewers over the WebSocket against one server."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "load.json"
+        sessions = ["--sessions", "10"] if quick else []
+        run("load.py", [*sessions, "--json", str(path)])
+        rows = json.loads(path.read_text())["rows"]
+    units = {"MB per session": "MB", "errors": ""}
+    return [
+        Figure(
+            "load",
+            row["figure"],
+            row["value"],
+            row["baseline"],
+            row["baseline_name"],
+            "" if row["target"] is None else f"≤ {row['target']:g}",
+            units.get(row["figure"], "ms"),
+        )
+        for row in rows
+    ]
+
+
+BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {
+    "routes": routes,
+    "first_paint": first_paint,
+    "load": load,
+}
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None or value != value:
+        return "n/a"
+    if unit == "B":
+        return f"{value / 1e6:.2f} MB"
+    if unit == "s":
+        return f"{value * 1000:.3g} ms" if value < 0.1 else f"{value:.2f} s"
+    return f"{value:,.1f} {unit}".rstrip() if unit == "MB" else f"{value:,.0f} {unit}".rstrip()
+
+
+def print_table(figures: Sequence[Figure]) -> None:
+    print("\n" + "=" * 110)
+    columns = ("benchmark", "figure", "value", "baseline", "ratio", "target")
+    widths = (-12, -26, 12, 12, 8, 9)
+    header = " ".join(f"{c:<{-w}}" if w < 0 else f"{c:>{w}}" for c, w in zip(columns, widths, strict=True))
+    header += "  baseline is"
+    print(header)
+    print("-" * len(header))
+    for f in figures:
+        print(
+            f"{f.bench:12} {f.name:26} {_number(f.value, f.unit):>12} {_number(f.baseline, f.unit):>12} "
+            f"{f.ratio:>8} {f.target:>9}  {f.baseline_name}"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--only", default=",".join(BENCHMARKS), help="comma-separated: " + ", ".join(BENCHMARKS)
+    )
+    parser.add_argument("--quick", action="store_true", help="shorter runs, for a smoke check")
+    args = parser.parse_args(argv)
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
+    figures: list[Figure] = []
+    failed: list[str] = []
+    for name in chosen:
+        try:
+            figures += BENCHMARKS[name](args.quick)
+        except (RuntimeError, OSError, ValueError, KeyError, StopIteration) as error:
+            failed.append(f"{name}: {error}")
+    print_table(figures)
+    for line in failed:
+        print(f"FAILED {line}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

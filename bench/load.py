@@ -1,0 +1,421 @@
+"""Many viewers at once: N real Streamlit sessions against one server on this machine.
+
+    python bench/load.py [--sessions 50] [--think 3] [--ramp 10] [--json FILE]
+
+Each viewer is a real session over Streamlit's WebSocket (/_stcore/stream), speaking its protocol the
+way the browser does (protobuf BackMsg out, ForwardMsg in) but without drawing anything, so the
+machine's two cores go to the server being measured. A viewer opens the overview, switches the
+language, opens the sea services page and moves the speed slider, opens the border gates, searches
+the cargo, opens Your data, returns to the overview and switches the language back, pausing
+`--think` seconds (±50 %) between actions, as a person reading the map would. Viewers arrive spread
+over `--ramp` seconds, as when a shared link is opened by a room.
+
+Reported: rerun time (rerun request sent → `script_finished` received) p50 / p95 / max, errors (an
+exception or error box on the page, a failed or unfinished run, a dropped connection), and memory per
+session: the server's resident memory growth over the run divided by N (/proc/<pid>/status VmRSS).
+Baseline, in the same run: one viewer doing the same on the same warm server (rerun times), and N
+viewers on bench/minimal_app (Streamlit's own per-session memory). Targets from the issue: 50
+sessions, 0 errors, p95 ≤ 500 ms, ≤ 40 MB a session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import ClientConnection, connect
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_DIR))
+from tests.browser import harness  # noqa: E402  (the repository root must be importable first)
+
+APP_SCRIPT = "app.py"
+MINIMAL_SCRIPT = "bench/minimal_app/app.py"
+TARGET_SESSIONS = 50
+TARGET_P95_MS = 500.0
+TARGET_MB_PER_SESSION = 40.0
+RUN_TIMEOUT_S = 120.0
+ERROR_ALERT_FORMAT = 1  # Alert.Format.ERROR in streamlit/proto/Alert.proto
+
+# (action, how): open a page by its URL path, or set a widget (by key) to a value on the current page.
+APP_SCENARIO: tuple[tuple[str, tuple], ...] = (
+    ("open overview", ("page", "")),
+    ("language → vi", ("widget", "lang", "string_value", "Tiếng Việt")),
+    ("open sea services", ("page", "sea_services")),
+    ("speed → 18 kn", ("widget", "speed", "double_array_value", [18.0])),
+    ("open border gates", ("page", "border_gates")),
+    ("open cargo", ("page", "cargo")),
+    ("search cargo", ("widget", "cargo_query", "string_value", "gỗ")),
+    ("open your data", ("page", "your_data")),
+    ("open overview again", ("page", "")),
+    ("language → en", ("widget", "lang", "string_value", "English")),
+)
+# The minimal app has one page and no widgets: the same number of runs, as plain reruns.
+MINIMAL_SCENARIO: tuple[tuple[str, tuple], ...] = (
+    ("open", ("page", "")),
+    *((f"rerun {n}", ("rerun",)) for n in range(1, len(APP_SCENARIO))),
+)
+
+
+@dataclass
+class Run:
+    """One script run a viewer asked for."""
+
+    session: int
+    action: str
+    ms: float
+    error: str | None = None
+    title: str = ""
+
+
+@dataclass
+class LoadResult:
+    """One load run: every rerun, the errors, and the server's memory."""
+
+    app: str
+    sessions: int
+    think_s: float
+    runs: list[Run] = field(default_factory=list)
+    rss_before_mb: float = 0.0
+    rss_after_mb: float = 0.0
+    rss_peak_mb: float = 0.0
+    wall_s: float = 0.0
+
+    @property
+    def errors(self) -> list[Run]:
+        return [run for run in self.runs if run.error]
+
+    def percentile_ms(self, fraction: float) -> float:
+        times = sorted(run.ms for run in self.runs if not run.error)
+        if not times:
+            return float("nan")
+        return times[min(len(times) - 1, max(0, round(fraction * len(times)) - 1))]
+
+    @property
+    def mb_per_session(self) -> float:
+        return (self.rss_after_mb - self.rss_before_mb) / self.sessions
+
+
+class Viewer:
+    """One browser tab's worth of Streamlit session, without the browser."""
+
+    def __init__(self, number: int, socket: ClientConnection) -> None:
+        self.number = number
+        self.socket = socket
+        self.page_hashes: dict[str, str] = {}
+        self.page_hash = ""
+        self.widget_ids: dict[str, str] = {}
+        self.widget_states: dict[str, WidgetState] = {}
+        self.title = ""
+
+    async def act(self, action: str, how: tuple) -> Run:
+        """Ask for one script run and wait until it is over."""
+        message = BackMsg()
+        state = message.rerun_script
+        if how[0] == "page":
+            state.page_name = how[1]
+            state.page_script_hash = self.page_hashes.get(how[1], "")
+        else:
+            state.page_script_hash = self.page_hash
+        if how[0] == "widget":
+            _, key, value_type, value = how
+            widget = WidgetState(id=self.widget_ids[key])
+            if isinstance(value, list):
+                getattr(widget, value_type).data.extend(value)
+            else:
+                setattr(widget, value_type, value)
+            self.widget_states[key] = widget
+        # Like the browser, send every widget value the viewer has set, not only the latest.
+        state.widget_states.widgets.extend(
+            w for key, w in self.widget_states.items() if self.widget_ids.get(key) == w.id
+        )
+        started = time.perf_counter()
+        self.title = ""
+        await self.socket.send(message.SerializeToString())
+        try:
+            error = await asyncio.wait_for(self._until_finished(), RUN_TIMEOUT_S)
+        except TimeoutError:
+            error = f"no script_finished within {RUN_TIMEOUT_S:g} s"
+        return Run(self.number, action, (time.perf_counter() - started) * 1000, error, self.title)
+
+    async def _until_finished(self) -> str | None:
+        """Read messages until the run ends; note pages, widget ids and anything that went wrong."""
+        problems: list[str] = []
+        while True:
+            message = ForwardMsg.FromString(await self.socket.recv())
+            kind = message.WhichOneof("type")
+            if kind == "new_session":
+                self.page_hash = message.new_session.page_script_hash
+            elif kind == "navigation":
+                self.page_hashes = {p.url_pathname: p.page_script_hash for p in message.navigation.app_pages}
+            elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+                problems += self._note_element(message.delta.new_element)
+            elif kind == "script_finished":
+                if message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue
+                if message.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                    problems.append(ForwardMsg.ScriptFinishedStatus.Name(message.script_finished))
+                return "; ".join(problems) or None
+
+    def _note_element(self, element) -> list[str]:
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            return [f"exception: {element.exception.type}: {element.exception.message[:200]}"]
+        if kind == "alert" and element.alert.format == ERROR_ALERT_FORMAT:
+            return [f"error box: {element.alert.body[:200]}"]
+        if kind == "heading" and not self.title:
+            self.title = element.heading.body
+        widget_id = getattr(getattr(element, kind), "id", "") if kind else ""
+        if widget_id.startswith("$$ID-"):
+            # Keyed widgets end in their key: $$ID-<hash>-<key>.
+            self.widget_ids[widget_id.split("-", 2)[2]] = widget_id
+        return []
+
+
+@dataclass
+class Audience:
+    """What the viewers share: their runs, how many are through their scenario, and the end signal."""
+
+    runs: list[Run] = field(default_factory=list)
+    through: int = 0
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+async def view(
+    base_url: str,
+    number: int,
+    scenario: Sequence[tuple[str, tuple]],
+    think_s: float,
+    start_s: float,
+    audience: Audience,
+    rng: random.Random,
+) -> None:
+    """One viewer from arrival to the end of its scenario; it stays connected until the audience leaves."""
+    await asyncio.sleep(start_s)
+    url = base_url.replace("http://", "ws://") + "/_stcore/stream"
+    counted = False
+    try:
+        async with connect(
+            url, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_interval=None, proxy=None
+        ) as socket:
+            viewer = Viewer(number, socket)
+            for index, (action, how) in enumerate(scenario):
+                if index:
+                    await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
+                audience.runs.append(await viewer.act(action, how))
+            audience.through += 1
+            counted = True
+            # Sessions stay open while memory is measured: a real audience does not leave at once.
+            await audience.done.wait()
+    except Exception as error:  # refused, dropped (websockets.ConnectionClosed), a widget not found
+        audience.runs.append(Run(number, "connection", 0.0, f"{type(error).__name__}: {error}"))
+    finally:
+        if not counted:
+            audience.through += 1
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, MB (VmRSS in /proc/<pid>/status, which is in kB)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+async def load(
+    base_url: str,
+    pid: int,
+    sessions: int,
+    scenario: Sequence[tuple[str, tuple]],
+    *,
+    think_s: float,
+    ramp_s: float,
+    seed: int,
+    app: str,
+) -> LoadResult:
+    """Run `sessions` viewers against a warm server and measure their reruns and the server's memory."""
+    result = LoadResult(app, sessions, think_s, rss_before_mb=rss_mb(pid))
+    audience = Audience()
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    tasks = [
+        asyncio.create_task(
+            view(base_url, n, scenario, think_s, ramp_s * n / sessions, audience, random.Random(rng.random()))
+        )
+        for n in range(sessions)
+    ]
+    peak = result.rss_before_mb
+    while audience.through < sessions:
+        peak = max(peak, rss_mb(pid))
+        await asyncio.sleep(0.2)
+    result.wall_s = time.perf_counter() - started
+    # Every viewer is still connected: this is the memory N open sessions hold.
+    await asyncio.sleep(1.0)
+    result.rss_after_mb = rss_mb(pid)
+    result.rss_peak_mb = max(peak, result.rss_after_mb)
+    audience.done.set()
+    await asyncio.gather(*tasks)
+    result.runs = audience.runs
+    return result
+
+
+def warm_up(base_url: str, scenario: Sequence[tuple[str, tuple]]) -> LoadResult:
+    """One viewer through the scenario first: imports, data, routes and caches are loaded once."""
+    result = asyncio.run(_one(base_url, scenario))
+    if result.errors:
+        raise RuntimeError("the warm-up viewer failed: " + "; ".join(str(r.error) for r in result.errors))
+    return result
+
+
+async def _one(base_url: str, scenario: Sequence[tuple[str, tuple]]) -> LoadResult:
+    audience = Audience()
+    audience.done.set()
+    await view(base_url, 0, scenario, 0.0, 0.0, audience, random.Random(0))
+    return LoadResult("warm-up", 1, 0.0, runs=audience.runs)
+
+
+def measure(script: str, runs: Sequence[tuple[int, float]], args: argparse.Namespace) -> list[LoadResult]:
+    """Start a server for `script`, warm it up, then run each (sessions, think) load on it in turn."""
+    scenario = APP_SCENARIO if script == APP_SCRIPT else MINIMAL_SCENARIO
+    server = harness.start_app_server(REPO_DIR, script, timeout_s=120)
+    try:
+        warm_up(server.base_url, scenario)
+        results = []
+        for sessions, think_s in runs:
+            result = asyncio.run(
+                load(
+                    server.base_url,
+                    server.process.pid,
+                    sessions,
+                    scenario,
+                    think_s=think_s,
+                    ramp_s=args.ramp,
+                    seed=args.seed,
+                    app=script,
+                )
+            )
+            results.append(result)
+            print(
+                f"{script}: {sessions} sessions, {len(result.runs)} runs, {len(result.errors)} errors, "
+                f"p95 {result.percentile_ms(0.95):.0f} ms, {result.mb_per_session:.1f} MB/session",
+                flush=True,
+            )
+        return results
+    finally:
+        server.stop()
+
+
+def _fmt(value: float, digits: int = 0) -> str:
+    return "n/a" if value != value else f"{value:,.{digits}f}"
+
+
+def _ratio(value: float, baseline: float) -> str:
+    return "n/a" if not baseline or value != value or baseline != baseline else f"{value / baseline:.2f}x"
+
+
+def report(load_run: LoadResult, one: LoadResult, minimal: LoadResult | None) -> list[dict[str, object]]:
+    """Print the figures side by side with their baselines; return them as rows for bench/__main__."""
+    rows: list[dict[str, object]] = []
+    for label, fraction in (("rerun p50 ms", 0.50), ("rerun p95 ms", 0.95), ("rerun max ms", 1.0)):
+        rows.append(
+            {
+                "figure": label,
+                "value": load_run.percentile_ms(fraction),
+                "baseline": one.percentile_ms(fraction),
+                "baseline_name": "1 session, same app",
+                "target": TARGET_P95_MS if fraction == 0.95 else None,
+            }
+        )
+    rows.append(
+        {
+            "figure": "errors",
+            "value": float(len(load_run.errors)),
+            "baseline": float(len(one.errors)),
+            "baseline_name": "1 session, same app",
+            "target": 0.0,
+        }
+    )
+    rows.append(
+        {
+            "figure": "MB per session",
+            "value": load_run.mb_per_session,
+            "baseline": minimal.mb_per_session if minimal else float("nan"),
+            "baseline_name": f"{minimal.sessions} sessions, bench/minimal_app" if minimal else "not run",
+            "target": TARGET_MB_PER_SESSION,
+        }
+    )
+    print(
+        f"\n{load_run.sessions} sessions on {load_run.app}, think time {load_run.think_s:g} s (±50 %), "
+        f"{len(load_run.runs)} runs in {load_run.wall_s:.0f} s; server RSS {load_run.rss_before_mb:.0f} → "
+        f"{load_run.rss_after_mb:.0f} MB (peak {load_run.rss_peak_mb:.0f} MB)"
+    )
+    print(f"{'figure':16} {'value':>10} {'baseline':>10} {'ratio':>8} {'target':>8}   baseline is")
+    for row in rows:
+        digits = 1 if row["figure"] == "MB per session" else 0
+        target = "" if row["target"] is None else _fmt(float(row["target"]), digits)
+        print(
+            f"{row['figure']:16} {_fmt(float(row['value']), digits):>10} "
+            f"{_fmt(float(row['baseline']), digits):>10} "
+            f"{_ratio(float(row['value']), float(row['baseline'])):>8} "
+            f"{target:>8}   {row['baseline_name']}"
+        )
+    print("\nrerun ms by action (p50 / p95, all sessions) and the page title session 0 saw:")
+    for action in dict.fromkeys(run.action for run in load_run.runs):
+        times = sorted(run.ms for run in load_run.runs if run.action == action and not run.error)
+        title = next((run.title for run in load_run.runs if run.action == action and run.session == 0), "")
+        if times:
+            p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+            print(f"  {action:22} {statistics.median(times):7.0f} / {p95:7.0f}   {title}")
+    for run in load_run.errors[:10]:
+        print(f"  ERROR session {run.session} {run.action}: {run.error}")
+    verdict = (
+        not load_run.errors
+        and load_run.percentile_ms(0.95) <= TARGET_P95_MS
+        and load_run.mb_per_session <= TARGET_MB_PER_SESSION
+    )
+    print(
+        f"\n{'OK' if verdict else 'MISSED'}: targets 0 errors, p95 ≤ {TARGET_P95_MS:g} ms, "
+        f"≤ {TARGET_MB_PER_SESSION:g} MB per session"
+    )
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=TARGET_SESSIONS, help="viewers at once (default 50)")
+    parser.add_argument("--think", type=float, default=3.0, help="seconds between a viewer's actions")
+    parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which the viewers arrive")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-minimal", action="store_true", help="skip the minimal_app baseline")
+    parser.add_argument("--json", type=Path, help="also write the figures and every run to this file")
+    args = parser.parse_args(argv)
+
+    one, many = measure(APP_SCRIPT, [(1, args.think), (args.sessions, args.think)], args)
+    minimal = None if args.no_minimal else measure(MINIMAL_SCRIPT, [(args.sessions, args.think)], args)[0]
+    rows = report(many, one, minimal)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        results = {"app": many, "one_session": one, "minimal": minimal}
+        args.json.write_text(
+            json.dumps(
+                {"rows": rows, "results": {k: asdict(v) if v else None for k, v in results.items()}},
+                indent=1,
+                ensure_ascii=False,
+            )
+        )
+    return 0 if not many.errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
