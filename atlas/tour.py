@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 import pydeck as pdk
 
 from loaders import Tables, split_ids
@@ -177,31 +176,6 @@ def highlight_layer(records: Sequence[Record]) -> pdk.Layer:
     )
 
 
-def gate_pair_records(tables: Tables, language: str, t: Translate) -> list[Record]:
-    """A line across the border for each gate pair: thick for the smart-gate pilot, dashed unless
-    operating (the same encoding as the Border gates page)."""
-    places = tables.places.set_index("id")
-    records = []
-    for row in tables.gate_pairs.to_dict("records"):
-        a, b = places.loc[row["vn_place_id"]], places.loc[row["cn_place_id"]]
-        names = " – ".join(
-            localized(places.loc[pid].to_dict(), language) for pid in (row["vn_place_id"], row["cn_place_id"])
-        )
-        tooltip = [names, t(f"level.{row['level']}") + " · " + t(f"status.{row['status']}")]
-        pilot = pd.notna(row["smart_gate_pilot"]) and bool(row["smart_gate_pilot"])
-        records.append(
-            {
-                "id": row["pair_id"],
-                "path": [[a["lon_deg"], a["lat_deg"]], [b["lon_deg"], b["lat_deg"]]],
-                "color": style.VERMILLION,
-                "width": 8.0 if pilot else 4.0,
-                "dash": layers.SOLID if row["status"] == "operating" else layers.DASHED,
-                "tooltip": nfc("\n".join(tooltip)),
-            }
-        )
-    return records
-
-
 Built = tuple[list[pdk.Layer], list[Record]]
 
 
@@ -277,7 +251,7 @@ def _gates_layers(
 ) -> Built:
     content = [
         path_layer("land-corridors", layers.corridor_records(tables, corridors, language, t)),
-        path_layer("gate-pairs", gate_pair_records(tables, language, t)),
+        path_layer("gate-pairs", layers.gate_pair_records(tables, tables.gate_pairs, language, t)),
     ]
     dots = layers.place_records(tables, language, t, kinds=("border_gate", "rail_border_station", "city"))
     return content, dots

@@ -1,6 +1,6 @@
 """Many viewers at once: N real Streamlit sessions against one server on this machine.
 
-    python bench/load.py [--sessions 50] [--think 3] [--ramp 10] [--json FILE]
+    python bench/load.py [--sessions 50] [--think 5] [--ramp 10] [--streamlit OPTION=VALUE] [--json FILE]
 
 Each viewer is a real session over Streamlit's WebSocket (/_stcore/stream), speaking its protocol the
 way the browser does (protobuf BackMsg out, ForwardMsg in) but without drawing anything, so the
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -31,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from streamlit.config_option import ConfigOption
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -91,6 +93,8 @@ class LoadResult:
     rss_after_mb: float = 0.0
     rss_peak_mb: float = 0.0
     wall_s: float = 0.0
+    server_cpu_s: float = 0.0
+    client_cpu_s: float = 0.0
 
     @property
     def errors(self) -> list[Run]:
@@ -105,6 +109,10 @@ class LoadResult:
     @property
     def mb_per_session(self) -> float:
         return (self.rss_after_mb - self.rss_before_mb) / self.sessions
+
+    @property
+    def server_cpu_ms_per_run(self) -> float:
+        return self.server_cpu_s * 1000 / max(1, len(self.runs))
 
 
 class Viewer:
@@ -225,6 +233,12 @@ async def view(
             audience.through += 1
 
 
+def cpu_s(pid: int) -> float:
+    """User plus system CPU time a process has used, seconds (/proc/<pid>/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process, MB (VmRSS in /proc/<pid>/status, which is in kB)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -249,6 +263,7 @@ async def load(
     audience = Audience()
     rng = random.Random(seed)
     started = time.perf_counter()
+    server_cpu, client_cpu = cpu_s(pid), time.process_time()
     tasks = [
         asyncio.create_task(
             view(base_url, n, scenario, think_s, ramp_s * n / sessions, audience, random.Random(rng.random()))
@@ -260,6 +275,8 @@ async def load(
         peak = max(peak, rss_mb(pid))
         await asyncio.sleep(0.2)
     result.wall_s = time.perf_counter() - started
+    result.server_cpu_s = cpu_s(pid) - server_cpu
+    result.client_cpu_s = time.process_time() - client_cpu
     # Every viewer is still connected: this is the memory N open sessions hold.
     await asyncio.sleep(1.0)
     result.rss_after_mb = rss_mb(pid)
@@ -355,10 +372,21 @@ def report(load_run: LoadResult, one: LoadResult, minimal: LoadResult | None) ->
             "target": TARGET_MB_PER_SESSION,
         }
     )
+    rows.append(
+        {
+            "figure": "server CPU ms/run",
+            "value": load_run.server_cpu_ms_per_run,
+            "baseline": one.server_cpu_ms_per_run,
+            "baseline_name": "1 session, same app",
+            "target": None,
+        }
+    )
     print(
         f"\n{load_run.sessions} sessions on {load_run.app}, think time {load_run.think_s:g} s (±50 %), "
         f"{len(load_run.runs)} runs in {load_run.wall_s:.0f} s; server RSS {load_run.rss_before_mb:.0f} → "
-        f"{load_run.rss_after_mb:.0f} MB (peak {load_run.rss_peak_mb:.0f} MB)"
+        f"{load_run.rss_after_mb:.0f} MB (peak {load_run.rss_peak_mb:.0f} MB); server CPU "
+        f"{load_run.server_cpu_ms_per_run:.0f} ms a run (1 session: {one.server_cpu_ms_per_run:.0f} ms), "
+        f"viewers' client CPU {load_run.client_cpu_s:.0f} s"
     )
     print(f"{'figure':16} {'value':>10} {'baseline':>10} {'ratio':>8} {'target':>8}   baseline is")
     for row in rows:
@@ -394,16 +422,30 @@ def report(load_run: LoadResult, one: LoadResult, minimal: LoadResult | None) ->
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=TARGET_SESSIONS, help="viewers at once (default 50)")
-    parser.add_argument("--think", type=float, default=3.0, help="seconds between a viewer's actions")
+    parser.add_argument("--think", type=float, default=5.0, help="seconds between a viewer's actions")
     parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which the viewers arrive")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-minimal", action="store_true", help="skip the minimal_app baseline")
+    parser.add_argument(
+        "--streamlit",
+        action="append",
+        default=[],
+        metavar="OPTION=VALUE",
+        help="a Streamlit config option for the servers, e.g. runner.postScriptGC=false (repeatable)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures and every run to this file")
     args = parser.parse_args(argv)
+    for setting in args.streamlit:
+        # Streamlit reads any config option from STREAMLIT_<SECTION>_<OPTION> (snake case).
+        name, _, value = setting.partition("=")
+        os.environ[ConfigOption(name, description="", default_val=None).env_var] = value
+        print(f"server option {name} = {value}")
+    print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
 
     one, many = measure(APP_SCRIPT, [(1, args.think), (args.sessions, args.think)], args)
     minimal = None if args.no_minimal else measure(MINIMAL_SCRIPT, [(args.sessions, args.think)], args)[0]
     rows = report(many, one, minimal)
+    print(f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         results = {"app": many, "one_session": one, "minimal": minimal}
