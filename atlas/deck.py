@@ -147,20 +147,22 @@ def label_layer(records: Sequence[dict[str, Any]], *, size_px: int = 13) -> pdk.
     """Labels in any script: character_set 'auto' makes deck.gl build glyphs for ạ, ộ, 海 …
 
     Declutter the records first (`atlas.labels.declutter`): deck.gl's CollisionFilterExtension drew
-    no label at all in headless Chromium's software WebGL.
+    no label at all in headless Chromium's software WebGL. Records without a placement go right of
+    their dot.
     """
+    placed = [{"anchor": "start", "offset": [9, 0], **record} for record in records]
     return pdk.Layer(
         "TextLayer",
         id="place-labels",
-        data=list(records),
+        data=placed,
         get_position="position",
         get_text="label",
         get_size=size_px,
         size_units="'pixels'",
         get_color=style.BLACK,
-        get_text_anchor="'start'",
+        get_text_anchor="anchor",
         get_alignment_baseline="'center'",
-        get_pixel_offset=[9, 0],
+        get_pixel_offset="offset",
         character_set="'auto'",
         font_family=LABEL_FONT,
         background=True,

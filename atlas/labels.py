@@ -43,18 +43,28 @@ def text_width_px(text: str, size_px: float = 13.0) -> float:
 def declutter(
     records: Sequence[dict[str, Any]], view: MapView, size_px: float = 13.0
 ) -> list[dict[str, Any]]:
-    """Labels that do not overlap, chosen by descending `priority` (ties keep input order)."""
+    """Labels that do not overlap, chosen by descending `priority` (ties keep input order).
+
+    Each label goes to the right of its dot if there is room, else to the left; the kept records gain
+    `anchor` ("start" / "end") and `offset` (pixels) for the TextLayer.
+    """
     kept: list[dict[str, Any]] = []
     boxes: list[tuple[float, float, float, float]] = []
     order = sorted(range(len(records)), key=lambda i: -records[i].get("priority", 0))
     for index in order:
         record = records[index]
         x, y = project(record["position"][0], record["position"][1], view.zoom)
-        left = x + _DOT_OFFSET_PX
-        box = (left, y - _LINE_PX / 2, left + text_width_px(record["label"], size_px), y + _LINE_PX / 2)
-        if not any(_overlaps(box, other) for other in boxes):
-            kept.append(record)
-            boxes.append(box)
+        width = text_width_px(record["label"], size_px)
+        top, bottom = y - _LINE_PX / 2, y + _LINE_PX / 2
+        placements = (
+            ("start", [_DOT_OFFSET_PX, 0], (x + _DOT_OFFSET_PX, top, x + _DOT_OFFSET_PX + width, bottom)),
+            ("end", [-_DOT_OFFSET_PX, 0], (x - _DOT_OFFSET_PX - width, top, x - _DOT_OFFSET_PX, bottom)),
+        )
+        for anchor, offset, box in placements:
+            if not any(_overlaps(box, other) for other in boxes):
+                kept.append({**record, "anchor": anchor, "offset": offset})
+                boxes.append(box)
+                break
     return kept
 
 

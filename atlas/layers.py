@@ -94,10 +94,16 @@ def label_records(place_records_: Sequence[Record], tables: Tables, language: st
             "id": r["id"],
             "position": r["position"],
             "label": deck_text(short_label(localized(rows[r["id"]], language))),
-            "priority": _LABEL_PRIORITY.get(rows[r["id"]]["kind"], 0),
+            "priority": _label_priority(rows[r["id"]]),
         }
         for r in place_records_
     ]
+
+
+def _label_priority(place: dict) -> int:
+    """Operating places win a crowded spot over planned or suspended ones of the same kind."""
+    status_penalty = 30 if place.get("status") in ("planned", "suspended") else 0
+    return _LABEL_PRIORITY.get(place["kind"], 0) - status_penalty
 
 
 # When labels collide the higher priority one is drawn.

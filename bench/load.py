@@ -304,7 +304,7 @@ async def _one(base_url: str, scenario: Sequence[tuple[str, tuple]]) -> LoadResu
 
 def measure(script: str, runs: Sequence[tuple[int, float]], args: argparse.Namespace) -> list[LoadResult]:
     """Start a server for `script`, warm it up, then run each (sessions, think) load on it in turn."""
-    scenario = APP_SCENARIO if script == APP_SCRIPT else MINIMAL_SCENARIO
+    scenario = MINIMAL_SCENARIO if script == MINIMAL_SCRIPT else APP_SCENARIO
     server = harness.start_app_server(REPO_DIR, script, timeout_s=120)
     try:
         warm_up(server.base_url, scenario)
@@ -424,6 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=TARGET_SESSIONS, help="viewers at once (default 50)")
     parser.add_argument("--think", type=float, default=5.0, help="seconds between a viewer's actions")
     parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which the viewers arrive")
+    parser.add_argument("--app", default=APP_SCRIPT, help="the app to load, from the repository root")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-minimal", action="store_true", help="skip the minimal_app baseline")
     parser.add_argument(
@@ -442,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"server option {name} = {value}")
     print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
 
-    one, many = measure(APP_SCRIPT, [(1, args.think), (args.sessions, args.think)], args)
+    one, many = measure(args.app, [(1, args.think), (args.sessions, args.think)], args)
     minimal = None if args.no_minimal else measure(MINIMAL_SCRIPT, [(args.sessions, args.think)], args)[0]
     rows = report(many, one, minimal)
     print(f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")

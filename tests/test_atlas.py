@@ -314,12 +314,15 @@ TONKIN = VIEW_PRESETS["tonkin"]
 
 
 def test_declutter_keeps_the_higher_priority_label_of_an_overlap() -> None:
-    """A port and a city on the same spot: the port label is the one worth reading."""
+    """Three places on one spot: the port gets the right side, the gate the left, the city nothing."""
     records = [
         {"position": [106.68345, 20.86481], "label": "Hải Phòng", "priority": 40},
         {"position": [106.68345, 20.86481], "label": "Cảng Hải Phòng", "priority": 90},
+        {"position": [106.68345, 20.86481], "label": "Cửa khẩu", "priority": 70},
     ]
-    assert [r["label"] for r in declutter(records, TONKIN)] == ["Cảng Hải Phòng"]
+    kept = declutter(records, TONKIN)
+    assert [(r["label"], r["anchor"]) for r in kept] == [("Cảng Hải Phòng", "start"), ("Cửa khẩu", "end")]
+    assert [r["offset"][0] > 0 for r in kept] == [True, False]
 
 
 def test_declutter_keeps_far_apart_labels() -> None:
@@ -328,25 +331,30 @@ def test_declutter_keeps_far_apart_labels() -> None:
         {"position": [106.68345, 20.86481], "label": "Hải Phòng", "priority": 40},
         {"position": [106.76101, 21.85264], "label": "Lạng Sơn", "priority": 40},
     ]
-    assert declutter(records, TONKIN) == records
+    kept = declutter(records, TONKIN)
+    assert [r["label"] for r in kept] == ["Hải Phòng", "Lạng Sơn"]
+    assert {r["anchor"] for r in kept} == {"start"}
 
 
 def test_declutter_ties_keep_input_order() -> None:
     records = [
         {"position": [106.68345, 20.86481], "label": "first", "priority": 50},
         {"position": [106.68345, 20.86481], "label": "second", "priority": 50},
+        {"position": [106.68345, 20.86481], "label": "third", "priority": 50},
     ]
-    assert [r["label"] for r in declutter(records, TONKIN)] == ["first"]
+    assert [r["label"] for r in declutter(records, TONKIN)] == ["first", "second"]
 
 
 def test_declutter_depends_on_zoom() -> None:
-    """Lạng Sơn city and the Hữu Nghị gate (14 km apart) collide at the world view, not at the border."""
+    """Lạng Sơn, Đồng Đăng and the Hữu Nghị gate (a few km apart) crowd each other at the world view,
+    where only two sides of one spot are free, but all fit at the border view."""
     records = [
         {"position": [106.76101, 21.85264], "label": "Lạng Sơn", "priority": 40},
         {"position": [106.71083, 21.97111], "label": "Cửa khẩu quốc tế Hữu Nghị", "priority": 70},
+        {"position": [106.69667, 21.94583], "label": "Đồng Đăng", "priority": 40},
     ]
-    assert len(declutter(records, VIEW_PRESETS["world"])) == 1
-    assert len(declutter(records, VIEW_PRESETS["border"])) == 2
+    assert len(declutter(records, VIEW_PRESETS["world"])) == 2
+    assert len(declutter(records, VIEW_PRESETS["border"])) == 3
 
 
 # --- layers (on the embedded data) ----------------------------------------------------------------
