@@ -76,3 +76,13 @@ def short_label(name: str) -> str:
     """A map label: the name without its parenthesised detail ("Tân Vũ Port (Tan Vu branch, …)")."""
     head = name.split(" (")[0].split("（")[0]
     return head.strip() or name
+
+
+def place_label(row: Mapping[str, object], language: str) -> str:
+    """The map label: the curated short label, else the name in that language without its detail,
+    else the usual fallback."""
+    for stem in ("label", "name"):
+        value = row.get(f"{stem}_{language}")
+        if isinstance(value, str) and value:
+            return short_label(nfc(value))
+    return short_label(localized(row, language))

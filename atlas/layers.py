@@ -14,7 +14,7 @@ import geo
 from loaders import Tables, split_ids
 
 from . import style
-from .i18n import localized, nfc, short_label
+from .i18n import localized, nfc, place_label
 from .model import AirLink, CorridorLine, ServicePlan, service_row
 
 Translate = Callable[..., str]
@@ -93,7 +93,7 @@ def label_records(place_records_: Sequence[Record], tables: Tables, language: st
         {
             "id": r["id"],
             "position": r["position"],
-            "label": deck_text(short_label(localized(rows[r["id"]], language))),
+            "label": deck_text(place_label(rows[r["id"]], language)),
             "priority": _label_priority(rows[r["id"]]),
         }
         for r in place_records_
@@ -101,9 +101,11 @@ def label_records(place_records_: Sequence[Record], tables: Tables, language: st
 
 
 def _label_priority(place: dict) -> int:
-    """Operating places win a crowded spot over planned or suspended ones of the same kind."""
+    """Operating places win a crowded spot over planned or suspended ones of the same kind, and a
+    place with a curated short label (a port a service calls at) over one without."""
     status_penalty = 30 if place.get("status") in ("planned", "suspended") else 0
-    return _LABEL_PRIORITY.get(place["kind"], 0) - status_penalty
+    curated_bonus = 15 if isinstance(place.get("label_en"), str) and place["label_en"] else 0
+    return _LABEL_PRIORITY.get(place["kind"], 0) - status_penalty + curated_bonus
 
 
 # When labels collide the higher priority one is drawn.

@@ -65,7 +65,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _JSON_BRACKET = re.compile(r"[\[\]{}]")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_HEADER_WHATS = frozenset({"unknown column", "column is missing", "column appears twice"})
 
 
 @dataclass(frozen=True)
@@ -129,19 +128,22 @@ def check_uploads(files: Sequence[FileUpload], curated: Tables, *, geography: bo
         if table is None:
             continue
         schema = table_schema(upload.table)
+        header = header_problems(table, schema)
         checked = table_problems(table, schema)
         if _is_geojson(upload.name):
             # A GeoJSON file has no header line: a missing or unknown property concerns every feature.
-            checked = [replace(p, row=None) if p.what in _HEADER_WHATS else p for p in checked]
+            checked = [replace(p, row=None) if p in header else p for p in checked]
         problems.extend(checked)
-        if not header_problems(table, schema):
+        if not header:
             tables[upload.table] = table
     problems.extend(_cross_problems(tables, curated))
     if geography and "places" in tables and not _mentions(problems, tables["places"].file):
         from ._geography import place_geography_problems
 
         problems.extend(place_geography_problems(tables["places"]))
-    problems = list(dict.fromkeys(problems))
+    # One list, file by file in the order uploaded, each file's problems by row.
+    order = {file_label(f.table, f.name): index for index, f in enumerate(files)}
+    problems = sorted(dict.fromkeys(problems), key=lambda p: (order.get(p.file, len(order)), p.row or 0))
     if problems:
         return UploadResult(None, tuple(problems))
     try:

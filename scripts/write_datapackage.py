@@ -114,6 +114,9 @@ RESOURCES: list[dict] = [
                 _text("name_en", "English name", True),
                 _text("name_vi", "Vietnamese name, NFC with diacritics", True),
                 _text("name_zh", "Chinese name in characters, empty where none is established"),
+                _text("label_en", "Short map label in English, where the name is too long for a map"),
+                _text("label_vi", "Short map label in Vietnamese"),
+                _text("label_zh", "Short map label in Chinese"),
                 {
                     "name": "country",
                     "type": "string",

@@ -314,7 +314,9 @@ def test_names_are_drawn_as_text_not_mathtext(tables, noto) -> None:
     """A '$' would switch matplotlib to mathtext: an unbalanced one would stop the export with an error."""
     name = "Port $\\frac{ <img src=x onerror=alert(1)> $ ~~gone~~"
     places = tables.places.copy()
-    places.loc[places["id"] == "antwerp", ["name_en", "name_vi", "name_zh"]] = name
+    places.loc[
+        places["id"] == "antwerp", ["name_en", "name_vi", "name_zh", "label_en", "label_vi", "label_zh"]
+    ] = name
     hostile = replace(tables, places=places)
     spec = slides.MapSpec(
         page="sea_services",
