@@ -60,16 +60,19 @@ def localized(row: Mapping[str, object], language: str, stem: str = "name") -> s
     A Chinese label falls back to the Vietnamese name for Vietnamese places (their own name, with
     diacritics) and to English elsewhere.
     """
-    order = {
-        "vi": ("vi", "en"),
-        "en": ("en", "vi"),
-        "zh": ("zh", "vi", "en") if row.get("country") == "VN" else ("zh", "en", "vi"),
-    }[language]
-    for code in order:
+    for code in _fallback_order(row, language):
         value = row.get(f"{stem}_{code}")
         if isinstance(value, str) and value:
             return nfc(value)
     return ""
+
+
+def _fallback_order(row: Mapping[str, object], language: str) -> tuple[str, ...]:
+    return {
+        "vi": ("vi", "en"),
+        "en": ("en", "vi"),
+        "zh": ("zh", "vi", "en") if row.get("country") == "VN" else ("zh", "en", "vi"),
+    }[language]
 
 
 def short_label(name: str) -> str:
@@ -79,10 +82,11 @@ def short_label(name: str) -> str:
 
 
 def place_label(row: Mapping[str, object], language: str) -> str:
-    """The map label: the curated short label, else the name in that language without its detail,
-    else the usual fallback."""
-    for stem in ("label", "name"):
-        value = row.get(f"{stem}_{language}")
-        if isinstance(value, str) and value:
-            return short_label(nfc(value))
-    return short_label(localized(row, language))
+    """The map label: in the language's fallback order (see `localized`), the curated short label,
+    else the name without its parenthesised detail."""
+    for code in _fallback_order(row, language):
+        for stem in ("label", "name"):
+            value = row.get(f"{stem}_{code}")
+            if isinstance(value, str) and value:
+                return short_label(nfc(value))
+    return ""

@@ -105,13 +105,15 @@ def _label_priority(place: dict) -> int:
     place with a curated short label (a port a service calls at) over one without."""
     status_penalty = 30 if place.get("status") in ("planned", "suspended") else 0
     curated_bonus = 15 if isinstance(place.get("label_en"), str) and place["label_en"] else 0
-    return _LABEL_PRIORITY.get(place["kind"], 0) - status_penalty + curated_bonus
+    # The atlas is about Hai Phong: in a crowded spot its own ports are labelled first.
+    home_bonus = 5 if place.get("country") == "VN" else 0
+    return _LABEL_PRIORITY.get(place["kind"], 0) - status_penalty + curated_bonus + home_bonus
 
 
 # When labels collide the higher priority one is drawn.
 _LABEL_PRIORITY = {
     "port": 90,
-    "terminal": 80,
+    "terminal": 90,
     "airport": 60,
     "border_gate": 70,
     "rail_border_station": 50,
