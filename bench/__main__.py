@@ -50,8 +50,10 @@ def run(script: str, args: Sequence[str]) -> str:
     print(f"$ {' '.join(command[1:])}", flush=True)
     completed = subprocess.run(command, cwd=REPO_DIR, capture_output=True, text=True, check=False)
     print(completed.stdout, end="", flush=True)
+    if completed.returncode != 0:
+        # 1 can mean "ran, missed a target" (routes, load); the figures are still collected.
+        print(completed.stderr[-3000:], file=sys.stderr, flush=True)
     if completed.returncode not in (0, 1):
-        print(completed.stderr, file=sys.stderr)
         raise RuntimeError(f"{script} failed with exit code {completed.returncode}")
     return completed.stdout
 
