@@ -32,6 +32,7 @@ LAYER_IDS = (
     "places",
     "place-labels",
     "tour-highlights",
+    "user-routes",
 )
 
 LABEL_FONT = "'Noto Sans, Noto Sans CJK SC, Noto Sans SC, Arial Unicode MS, sans-serif'"

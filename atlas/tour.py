@@ -19,7 +19,7 @@ from loaders.tours import TourRow
 
 from . import layers, style
 from .deck import basemap_detail, basemap_layers, label_layer, path_layer, place_layer, zone_layer
-from .i18n import localized, nfc, short_label
+from .i18n import nfc, place_label
 from .labels import declutter
 from .model import AirLink, CorridorLine, ServicePlan, sea_services, service_row
 from .views import MapView, parse_view
@@ -291,7 +291,7 @@ def _highlight_labels(tables: Tables, place_ids: Iterable[str], language: str) -
     return [
         {
             "position": _position(rows[pid]),
-            "label": short_label(localized(rows[pid], language)),
+            "label": layers.deck_text(place_label(rows[pid], language)),
             "priority": _HIGHLIGHT_PRIORITY,
         }
         for pid in dict.fromkeys(place_ids)
