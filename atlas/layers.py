@@ -157,6 +157,18 @@ def _paths(geometry: Any, tolerance_deg: float) -> list[list[list[float]]]:
     return geo.to_path_parts(geo.simplify_for_display(geometry, tolerance_deg))
 
 
+# A leg's shape depends on its ends, closures and method, not on the speed: changing the speed slider
+# must not simplify every route again. Bounded by legs × scenarios, a few hundred entries at most.
+_LEG_PATHS: dict[tuple, list[list[list[float]]]] = {}
+
+
+def _leg_paths(leg: geo.SeaRoute, tolerance_deg: float) -> list[list[list[float]]]:
+    key = (leg.origin, leg.destination, leg.closed, leg.method, tolerance_deg)
+    if key not in _LEG_PATHS:
+        _LEG_PATHS[key] = _paths(leg.geometry, tolerance_deg)
+    return _LEG_PATHS[key]
+
+
 def service_records(
     tables: Tables,
     plan: ServicePlan,
@@ -197,7 +209,7 @@ def service_records(
         if leg.method == "great_circle_fallback":
             tooltip.append(t("map.fallback"))
         tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
-        for path in _paths(leg.geometry, tolerance_deg):
+        for path in _leg_paths(leg, tolerance_deg):
             records.append(
                 {
                     "id": plan.service_id,
