@@ -17,7 +17,7 @@ from ui.widgets import (
     figure_metric,
     legend,
     map_chart,
-    place_details,
+    selection_details,
     sources_list,
     view_picker,
     view_query_value,
@@ -88,10 +88,7 @@ with map_column:
     )
 with detail_column:
     figure_metric(tables, "lang_son_vehicle_growth", t)
-    if selected and "position" in selected:
-        place_details(tables, selected["id"], t)
-    elif selected:
-        st.info(selected.get("tooltip", ""))
+    selection_details(tables, selected, t, hint=False)
 
 st.subheader(t("gates.pairs"))
 st.dataframe(

@@ -19,7 +19,14 @@ from ui import data
 from ui.export_panel import export_panel
 from ui.sidebar import LAYER_FILTERS, layer_on, online_tiles, show_planned
 from ui.state import language, write_query_params
-from ui.widgets import figure_metric, legend, map_chart, place_details, view_picker, view_query_value
+from ui.widgets import (
+    figure_metric,
+    legend,
+    map_chart,
+    selection_details,
+    view_picker,
+    view_query_value,
+)
 
 tables = data.tables()
 lang = language()
@@ -108,11 +115,6 @@ with map_column:
         t,
     )
 with detail_column:
-    if selected and "position" in selected:
-        place_details(tables, selected["id"], t)
-    elif selected:
-        st.info(selected.get("tooltip", ""))
-    else:
-        st.caption(t("map.click_hint"))
+    selection_details(tables, selected, t)
 
 write_query_params({"view": view_query_value(view_name, view)})

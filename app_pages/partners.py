@@ -15,7 +15,15 @@ from ui import data
 from ui.export_panel import export_panel
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
-from ui.widgets import legend, map_chart, place_details, sources_list, view_picker, view_query_value
+from ui.widgets import (
+    legend,
+    map_chart,
+    md_escape,
+    place_details,
+    sources_list,
+    view_picker,
+    view_query_value,
+)
 
 tables = data.tables()
 lang = language()
@@ -56,9 +64,8 @@ with detail_column:
             agreements["place_ids"].str.split(";").apply(lambda ids: selected["id"] in ids)
         ]
         for row in related.to_dict("records"):
-            st.markdown(
-                f"- **{row['date'] or '—'}** · {row['title_vi'] if lang == 'vi' else row['title_en']}"
-            )
+            title = row["title_vi"] if lang == "vi" else row["title_en"]
+            st.markdown(f"- **{row['date'] or '—'}** · {md_escape(title)}")
     else:
         st.caption(t("map.click_hint"))
 

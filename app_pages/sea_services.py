@@ -15,7 +15,14 @@ from ui import data
 from ui.export_panel import export_panel
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
-from ui.widgets import legend, map_chart, place_details, sources_list, view_picker, view_query_value
+from ui.widgets import (
+    legend,
+    map_chart,
+    selection_details,
+    sources_list,
+    view_picker,
+    view_query_value,
+)
 
 tables = data.tables()
 lang = language()
@@ -115,12 +122,7 @@ with map_column:
         t,
     )
 with detail_column:
-    if selected and "position" in selected:
-        place_details(tables, selected["id"], t)
-    elif selected:
-        st.info(selected.get("tooltip", ""))
-    else:
-        st.caption(t("map.click_hint"))
+    selection_details(tables, selected, t)
 
 
 def leg_table(plan) -> pd.DataFrame:

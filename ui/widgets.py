@@ -62,12 +62,12 @@ def figure_metric(tables: Tables, figure_id: str, t: Translator, column=st) -> N
             unsafe_allow_html=True,
             help=t(
                 "figure.help",
-                wording=_md_escape(fig["source_wording"]),
-                date=_md_escape(fig["as_of"]),
-                sources=_md_escape(sources),
+                wording=md_escape(fig["source_wording"]),
+                date=md_escape(fig["as_of"]),
+                sources=md_escape(sources),
             ),
         )
-        st.caption(t("figure.caption", date=_md_escape(fig["as_of"]), sources=_md_escape(sources)))
+        st.caption(t("figure.caption", date=md_escape(fig["as_of"]), sources=md_escape(sources)))
 
 
 def sources_list(tables: Tables, source_ids: Iterable[str], t: Translator) -> None:
@@ -78,15 +78,15 @@ def sources_list(tables: Tables, source_ids: Iterable[str], t: Translator) -> No
         if source_id not in frame.index:
             continue
         row = frame.loc[source_id]
-        title = _md_escape(str(row["title"]))
+        title = md_escape(str(row["title"]))
         url = row["url"] if isinstance(row["url"], str) else ""
         link = f"[{title}]({_link_target(url)})" if _is_web_address(url) else title
         date = row["published_date"] if isinstance(row["published_date"], str) else t("source.undated")
-        lines.append(f"- {link} — {_md_escape(str(row['publisher']))}, {_md_escape(date)}")
+        lines.append(f"- {link} — {md_escape(str(row['publisher']))}, {md_escape(date)}")
     st.markdown("\n".join(lines))
 
 
-def _md_escape(text: str) -> str:
+def md_escape(text: str) -> str:
     """Backslash before every ASCII punctuation mark: no Markdown, HTML, LaTeX ($), autolink (:) or
     Streamlit directive (:red[…]) can form; the text still reads the same."""
     return _MD_SPECIAL.sub(r"\\\g<0>", text)
@@ -155,11 +155,11 @@ def place_details(tables: Tables, place_id: str, t: Translator) -> None:
     if row.empty:
         return
     place = row.iloc[0].to_dict()
-    st.subheader(_md_escape(localized(place, t.language)))
+    st.subheader(md_escape(localized(place, t.language)))
     names = " · ".join(
         n for n in (place["name_vi"], place["name_en"], place["name_zh"]) if isinstance(n, str)
     )
-    st.caption(_md_escape(names))
+    st.caption(md_escape(names))
     facts = {
         t("details.kind"): t(f"kind.{place['kind']}"),
         t("details.status"): t(f"status.{place['status']}") if isinstance(place["status"], str) else "—",
@@ -172,6 +172,16 @@ def place_details(tables: Tables, place_id: str, t: Translator) -> None:
         if isinstance(place.get(code), str) and place[code]:
             facts[code.upper().replace("UNLOCODE", "UN/LOCODE")] = place[code]
     # st.table renders Markdown in its cells.
-    cells = [_md_escape(str(value)) for value in facts.values()]
-    st.table(pd.DataFrame({"": cells}, index=[_md_escape(key) for key in facts]))
+    cells = [md_escape(str(value)) for value in facts.values()]
+    st.table(pd.DataFrame({"": cells}, index=[md_escape(key) for key in facts]))
     sources_list(tables, split_ids(place["source_ids"]), t)
+
+
+def selection_details(tables: Tables, selected: dict | None, t: Translator, *, hint: bool = True) -> None:
+    """What was clicked on the map: a place's details, else the line's tooltip as plain text."""
+    if selected and "position" in selected:
+        place_details(tables, selected["id"], t)
+    elif selected:
+        st.text(selected.get("tooltip", ""))  # plain text: tooltips hold data values
+    elif hint:
+        st.caption(t("map.click_hint"))
