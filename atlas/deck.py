@@ -126,11 +126,13 @@ def place_layer(records: Sequence[dict[str, Any]]) -> pdk.Layer:
     )
 
 
-def zone_layer(records: Sequence[dict[str, Any]]) -> pdk.Layer:
-    """Economic zones and parks: rings around their (approximate) centroids."""
+def ring_layer(
+    layer_id: str, records: Sequence[dict[str, Any]], *, line_width_px: float, pickable: bool
+) -> pdk.Layer:
+    """Unfilled circles of per-record `color` and `radius` (pixels): zones, highlighted places."""
     return pdk.Layer(
         "ScatterplotLayer",
-        id="zones",
+        id=layer_id,
         data=list(records),
         get_position="position",
         get_line_color="color",
@@ -139,9 +141,14 @@ def zone_layer(records: Sequence[dict[str, Any]]) -> pdk.Layer:
         stroked=True,
         filled=False,
         line_width_units="'pixels'",
-        get_line_width=2.5,
-        pickable=True,
+        get_line_width=line_width_px,
+        pickable=pickable,
     )
+
+
+def zone_layer(records: Sequence[dict[str, Any]]) -> pdk.Layer:
+    """Economic zones and parks: rings around their (approximate) centroids."""
+    return ring_layer("zones", records, line_width_px=2.5, pickable=True)
 
 
 def label_layer(records: Sequence[dict[str, Any]], *, size_px: int = 13) -> pdk.Layer:

@@ -18,7 +18,15 @@ from loaders import Tables, split_ids
 from loaders.tours import TourRow
 
 from . import layers, style
-from .deck import basemap_detail, basemap_layers, label_layer, path_layer, place_layer, zone_layer
+from .deck import (
+    basemap_detail,
+    basemap_layers,
+    label_layer,
+    path_layer,
+    place_layer,
+    ring_layer,
+    zone_layer,
+)
 from .i18n import nfc, place_label
 from .labels import declutter
 from .model import AirLink, CorridorLine, ServicePlan, sea_services, service_row
@@ -160,20 +168,7 @@ def highlight_records(tables: Tables, place_ids: Iterable[str]) -> list[Record]:
 
 def highlight_layer(records: Sequence[Record]) -> pdk.Layer:
     """Thick black rings: visible on land, sea and over coloured lines alike."""
-    return pdk.Layer(
-        "ScatterplotLayer",
-        id=HIGHLIGHT_LAYER_ID,
-        data=list(records),
-        get_position="position",
-        get_line_color="color",
-        get_radius="radius",
-        radius_units="'pixels'",
-        stroked=True,
-        filled=False,
-        line_width_units="'pixels'",
-        get_line_width=4,
-        pickable=False,
-    )
+    return ring_layer(HIGHLIGHT_LAYER_ID, records, line_width_px=4, pickable=False)
 
 
 Built = tuple[list[pdk.Layer], list[Record]]
