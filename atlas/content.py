@@ -35,7 +35,7 @@ Shape = Literal["line", "dashed", "dot", "ring", "hollow"]
 
 # The size every map of the app is drawn at (the pages' deck height, 16:9): fitted views, label
 # decluttering and the slide frame are all computed for it, so screen and exports agree.
-MAP_SIZE_PX: tuple[float, float] = (996.0, 560.0)
+MAP_SIZE_PX: tuple[float, float] = (560.0 * 16 / 9, 560.0)
 # Room the fitted view leaves inside the map (top, right, bottom, left): a slide's title and subtitle
 # cover the top, its footer and scale bar the bottom, and labels sit right of their dots.
 FIT_PADDING_PX: tuple[float, float, float, float] = (96.0, 150.0, 72.0, 40.0)

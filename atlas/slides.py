@@ -424,11 +424,11 @@ def _wrap(
     return lines
 
 
-def render_map_figure(content: MapContent, view: MapView, tables: Tables) -> Figure:
+def render_map_figure(content: MapContent, view: MapView, tables: Tables, title: str = "") -> Figure:
     """The content at `view` as a 16:9 matplotlib Figure (2000 × 1125 px at 150 dpi), not attached
-    to pyplot. `map_png` / `map_pdf` draw it and also write the file's metadata."""
+    to pyplot (`title` replaces the content's). `map_png` / `map_pdf` draw it and write its metadata."""
     with _RENDER_LOCK:
-        return _render(Page(content, view), tables, choose_fonts())
+        return _render(Page(content, view, title=title), tables, choose_fonts())
 
 
 def _render(page: Page, tables: Tables, fonts: FontChoice) -> Figure:
