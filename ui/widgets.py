@@ -16,6 +16,7 @@ from atlas.deck import content_deck
 from atlas.i18n import Translator, localized
 from atlas.layers import figure_text, source_label
 from atlas.legend import legend_html
+from atlas.numbers import number
 from atlas.spec import FIT, MapSpec, parse_view_value
 from atlas.views import VIEW_PRESETS, MapView, view_param
 from loaders import Problem, Tables, split_ids
@@ -158,9 +159,9 @@ def place_details(tables: Tables, place_id: str, t: Translator) -> None:
     facts = {
         t("details.kind"): t(f"kind.{place['kind']}"),
         t("details.status"): t(f"status.{place['status']}") if isinstance(place["status"], str) else "—",
-        t("details.coordinates"): f"{place['lat_deg']:.4f}, {place['lon_deg']:.4f}",
+        t("details.coordinates"): f"{number(place['lat_deg'], t.language, 4)}; {number(place['lon_deg'], t.language, 4)}",
         t("details.coord_method"): t(f"coord.{place['coord_method']}")
-        + f" (±{place['coord_precision_m']:,} m)",
+        + f" (±{number(place['coord_precision_m'], t.language)} m)",
         t("details.coord_reference"): place["coord_reference"],
     }
     for code in ("unlocode", "iata"):
