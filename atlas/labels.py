@@ -60,7 +60,11 @@ def declutter(
         for anchor, offset, box in placements:
             if frame_px is not None and not _inside(box, centre, frame_px):
                 continue
-            if not any(_overlaps(box, other) for other in boxes):
+            # The repeating map draws every label once per world: a label must also clear the copies
+            # of the others one world to each side.
+            if not any(
+                _overlaps(box, other, shift) for other in boxes for shift in (-world_px, 0.0, world_px)
+            ):
                 kept.append({**record, "anchor": anchor, "offset": offset})
                 boxes.append(box)
                 break
@@ -103,5 +107,7 @@ def _inside(
     )
 
 
-def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+def _overlaps(
+    a: tuple[float, float, float, float], b: tuple[float, float, float, float], shift: float = 0.0
+) -> bool:
+    return a[0] < b[2] + shift and b[0] + shift < a[2] and a[1] < b[3] and b[1] < a[3]
