@@ -98,7 +98,7 @@ st.dataframe(
             t("gates.cn_side"): [name(p) for p in pairs["cn_place_id"]],
             t("gates.level"): [t(f"level.{v}") for v in pairs["level"]],
             t("gates.status"): [t(f"status.{v}") for v in pairs["status"]],
-            t("gates.as_of"): pairs["status_date"],
+            t("gates.as_of"): pairs["status_as_of"],
             t("gates.smart_gate"): pairs["smart_gate_pilot"],
             t("gates.note"): pairs["status_note_vi"] if lang == "vi" else pairs["status_note_en"],
         }

@@ -320,7 +320,7 @@ def gate_pair_records(tables: Tables, pairs: pd.DataFrame, language: str, t: Tra
         names = [localized(side.to_dict(), language) for side in (vn, cn)]
         tooltip = [
             f"{names[0]} – {names[1]}",
-            f"{t('level.' + row['level'])} · {t('status.' + row['status'])} ({row['status_date']})",
+            f"{t('level.' + row['level'])} · {t('status.' + row['status'])} ({row['status_as_of']})",
             row["status_note_vi"] if language == "vi" else row["status_note_en"],
         ]
         if row["smart_gate_pilot"]:
