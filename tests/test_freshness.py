@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO_DIR
 
 import loaders
-from atlas.status_text import status_with_as_of
+from atlas.status_text import date_with_qualifier, status_with_as_of
 from loaders.freshness import freshness_summary, stale_statuses, status_tables
 
 
@@ -130,3 +130,12 @@ def test_cli_rejects_bad_arguments(args: tuple[str, ...]) -> None:
     completed = _run_cli(*args)
     assert completed.returncode == 2
     assert "--stale DAYS" in completed.stdout
+
+
+def test_a_date_known_only_from_the_article_says_on_or_before() -> None:
+    t = loaders_translator("en")
+    assert date_with_qualifier(t, "2023-10-31", "on_or_before") == "on or before 2023-10-31"
+    assert date_with_qualifier(t, "2024-08-27", "on") == "2024-08-27"
+    assert date_with_qualifier(t, None, "on") == ""
+    agreements = loaders.load_agreements().set_index("agreement_id")
+    assert agreements.loc["talks_dong_dang_pingxiang_2023", "date_qualifier"] == "on_or_before"
