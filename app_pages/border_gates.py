@@ -6,6 +6,7 @@ import streamlit as st
 from atlas.i18n import localized
 from atlas.numbers import number, signed
 from atlas.spec import MapSpec
+from atlas.status_text import status_with_as_of
 from ui import data
 from ui.sidebar import active_layers, online_tiles, show_planned
 from ui.state import language, write_query_params
@@ -59,7 +60,7 @@ st.dataframe(
             t("gates.cn_side"): [name(p) for p in pairs["cn_place_id"]],
             t("gates.level"): [t(f"level.{v}") for v in pairs["level"]],
             t("gates.status"): [t(f"status.{v}") for v in pairs["status"]],
-            t("gates.as_of"): pairs["status_date"].fillna("—"),
+            t("gates.as_of"): pairs["status_as_of"].astype("string").fillna("—"),
             t("gates.smart_gate"): [
                 t("common.yes") if v else t("common.no") for v in pairs["smart_gate_pilot"]
             ],
@@ -78,7 +79,11 @@ st.dataframe(
             {
                 t("gates.corridor"): localized(corridors.loc[line.corridor_id].to_dict(), lang),
                 t("gates.mode"): t(f"mode.{corridors.loc[line.corridor_id, 'mode']}"),
-                t("gates.status"): t(f"status.{corridors.loc[line.corridor_id, 'status']}"),
+                t("gates.status"): status_with_as_of(
+                    t,
+                    corridors.loc[line.corridor_id, "status"],
+                    corridors.loc[line.corridor_id, "status_as_of"],
+                ),
                 t("gates.computed_km"): number(line.route.length_km, lang),
                 t("gates.published_km"): "—"
                 if line.published_km is None

@@ -2,11 +2,14 @@
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from atlas import exports
 from atlas.model import sea_services
+from atlas.status_text import status_with_as_of
 from loaders import validate_data_dir
+from loaders.freshness import DEFAULT_MAX_AGE_DAYS, freshness_summary, stale_statuses
 from ui import data
 from ui.state import language, write_query_params
 from ui.widgets import sources_list
@@ -30,6 +33,48 @@ if problem_count == 0:
     st.success(t("data.valid", tables=table_count))
 else:
     st.error(t("data.invalid", problems=problem_count))
+
+# How current the statuses are: oldest and newest "as of" per table, and those to check.
+today = dt.date.today()
+st.subheader(t("data.freshness"))
+st.caption(t("data.freshness_note", days=DEFAULT_MAX_AGE_DAYS))
+summary = freshness_summary(tables, today)
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("data.freshness_table"): [f"{entry.table}.csv" for entry in summary],
+            t("data.freshness_statuses"): [entry.statuses for entry in summary],
+            t("data.freshness_oldest"): [entry.oldest or "—" for entry in summary],
+            t("data.freshness_newest"): [entry.newest or "—" for entry in summary],
+            t("data.freshness_check"): [
+                f"{entry.stale} · {t('data.freshness_flag')}" if entry.stale else "—" for entry in summary
+            ],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+    key="freshness_summary",
+)
+stale = stale_statuses(tables, today)
+if stale:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("data.freshness_table"): [f"{entry.table}.csv" for entry in stale],
+                t("data.freshness_row"): [entry.row_id for entry in stale],
+                t("data.freshness_status"): [
+                    status_with_as_of(t, entry.status, entry.as_of) for entry in stale
+                ],
+                t("data.freshness_age"): [entry.age_days for entry in stale],
+                t("data.freshness_check"): [t("data.freshness_flag")] * len(stale),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="freshness_stale",
+    )
+else:
+    st.success(t("data.freshness_all_current", days=DEFAULT_MAX_AGE_DAYS))
 
 names = [
     "places",

@@ -130,7 +130,7 @@ if scenario is not None:
 cargo = tables.cargo.loc[tables.cargo["service_id"] == service_id]
 if not cargo.empty:
     st.subheader(t("sea.cargo"))
-    for column, direction in zip(st.columns(2), ("westbound", "eastbound"), strict=True):
+    for column, direction in zip(st.columns(2), ("export_from_china", "import_to_china"), strict=True):
         items = cargo.loc[cargo["direction"] == direction].sort_values("seq")
         column.markdown(f"**{t(f'direction.{direction}')}**")
         column.dataframe(

@@ -410,9 +410,10 @@ _BUILDERS: dict[str, Callable[[_Context], _Context]] = {
 
 
 def cargo_direction(plan: model.ServicePlan, leg_index: int) -> str:
-    """Outward legs carry the westbound list (from China); the return leg of a round trip the other."""
+    """Outward legs carry the list of exports from China; the return leg of a round trip the list of
+    imports into China (the source names neither list's port of loading: this is a drawing choice)."""
     last = len(plan.rotation.legs) - 1
-    return "eastbound" if plan.rotation.round_trip and leg_index == last else "westbound"
+    return "import_to_china" if plan.rotation.round_trip and leg_index == last else "export_from_china"
 
 
 def cargo_matches(cargo: pd.DataFrame, query: str) -> set[int]:

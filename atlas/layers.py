@@ -17,6 +17,7 @@ from . import style
 from .i18n import localized, nfc, place_label
 from .model import AirLink, CorridorLine, ServicePlan, service_row
 from .numbers import compact, number, signed
+from .status_text import status_with_as_of
 
 Translate = Callable[..., str]
 Record = dict[str, Any]
@@ -83,7 +84,7 @@ def place_records(
         colour = style.PLACE_COLOURS[row["kind"]]
         hollow = row["status"] in ("planned", "suspended")
         name = localized(row, language)
-        status = t(f"status.{row['status']}") if isinstance(row["status"], str) else ""
+        status = status_with_as_of(t, row["status"], row.get("status_as_of"))
         lines = [name, t(f"kind.{row['kind']}") + (f" · {status}" if status else "")]
         if row["coord_method"] == "approximate":
             lines.append(t("map.approximate_location"))
@@ -261,7 +262,7 @@ def corridor_records(
         row = corridors.loc[line.corridor_id]
         tooltip = [
             localized(row.to_dict(), language),
-            t(f"mode.{row['mode']}") + " · " + t(f"status.{row['status']}"),
+            t(f"mode.{row['mode']}") + " · " + status_with_as_of(t, row["status"], row["status_as_of"]),
             t("map.computed_length", km=number(line.route.length_km, language)),
         ]
         if line.difference is not None:
@@ -350,7 +351,7 @@ def gate_pair_records(tables: Tables, pairs: pd.DataFrame, language: str, t: Tra
         names = [localized(side.to_dict(), language) for side in (vn, cn)]
         tooltip = [
             f"{names[0]} – {names[1]}",
-            f"{t('level.' + row['level'])} · {t('status.' + row['status'])} ({row['status_date']})",
+            f"{t('level.' + row['level'])} · {status_with_as_of(t, row['status'], row['status_as_of'])}",
             localized(row, language, "status_note"),
         ]
         if row["smart_gate_pilot"]:

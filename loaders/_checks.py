@@ -305,3 +305,36 @@ def sequence_problems(table: RawTable, group: str, seq: str, what: str) -> list[
                 )
             )
     return problems
+
+
+def status_problems(table: RawTable) -> list[Problem]:
+    """A status must say when a source confirmed it (status_as_of) and which source (status_source_ids)."""
+    if "status" not in table.header or "status_as_of" not in table.header:
+        return []
+    problems: list[Problem] = []
+    for line, row in column_cells(table, "status"):
+        status = row["status"]
+        if not status:
+            continue
+        if not row["status_as_of"]:
+            problems.append(
+                Problem(
+                    table.file,
+                    line,
+                    "status_as_of",
+                    f"status {status!r} has no date",
+                    "fill in status_as_of with the date on which a source confirms it "
+                    "(YYYY, YYYY-MM or YYYY-MM-DD)",
+                )
+            )
+        if "status_source_ids" in row and not row["status_source_ids"]:
+            problems.append(
+                Problem(
+                    table.file,
+                    line,
+                    "status_source_ids",
+                    f"status {status!r} names no source",
+                    "list the ids from sources.csv that confirm it, separated by ';'",
+                )
+            )
+    return problems

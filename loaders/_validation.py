@@ -18,6 +18,7 @@ from ._checks import (
     reference_problems,
     row_shape_problems,
     sequence_problems,
+    status_problems,
 )
 from ._paths import resolve_data_dir
 from ._problems import Problem
@@ -26,11 +27,12 @@ from ._schema import table_schemas
 
 _PARTIAL_DATE_COLUMNS = {
     "sources": ["published_date"],
-    "gate_pairs": ["status_date"],
-    "services": ["start_date"],
+    "places": ["status_as_of"],
+    "gate_pairs": ["status_as_of"],
+    "services": ["start_date", "status_as_of"],
     "agreements": ["date"],
     "figures": ["as_of"],
-    "corridors": ["status_date"],
+    "corridors": ["status_as_of"],
 }
 
 
@@ -117,6 +119,8 @@ def _cross_table_problems(tables: dict[str, RawTable], directory: Path, today: d
     pairs = id_set(tables.get("gate_pairs"), "pair_id")
     for table in tables.values():
         problems.extend(reference_problems(table, "source_ids", sources, "sources.csv", many=True))
+        problems.extend(reference_problems(table, "status_source_ids", sources, "sources.csv", many=True))
+        problems.extend(status_problems(table))
     if "corridors" in tables:
         problems.extend(
             reference_problems(tables["corridors"], "length_source_ids", sources, "sources.csv", many=True)

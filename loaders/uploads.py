@@ -32,6 +32,7 @@ from ._checks import (
     reference_problems,
     row_shape_problems,
     sequence_problems,
+    status_problems,
 )
 from ._paths import TEMPLATES_DIR
 from ._problems import DataError, Problem
@@ -215,7 +216,7 @@ def table_problems(table: RawTable, schema: TableSchema) -> list[Problem]:
         return header
     good_rows, problems = row_shape_problems(table)
     typed = frictionless_problems(table, schema, good_rows)
-    problems += typed + text_problems(table)
+    problems += typed + text_problems(table) + status_problems(table)
     reported = {(p.row, p.field) for p in typed}
     problems += [p for p in _cell_problems(table, schema) if (p.row, p.field) not in reported]
     return problems

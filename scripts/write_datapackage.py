@@ -60,6 +60,21 @@ def _sources(name: str = "source_ids") -> dict:
     }
 
 
+def _status_as_of() -> dict:
+    # Not required by the schema: a row without a status needs no date. The validator's own rule
+    # (loaders._checks.status_problems) rejects a status without a date or a source, by row.
+    return _partial_date("status_as_of", "Date on which a source last confirms the status")
+
+
+def _status_sources() -> dict:
+    return {
+        "name": "status_source_ids",
+        "type": "string",
+        "description": "Semicolon-separated ids from sources.csv that confirm the status on status_as_of",
+        "constraints": {"pattern": ID_LIST_PATTERN},
+    }
+
+
 def _fk(field: str, resource: str, target: str = "id") -> dict:
     return {"fields": field, "reference": {"resource": resource, "fields": target}}
 
@@ -89,7 +104,7 @@ RESOURCES: list[dict] = [
                 _text("publisher", "Publisher or site", True),
                 {"name": "url", "type": "string", "format": "uri", "description": "Address, if known"},
                 _partial_date("published_date", "Publication or event date"),
-                _enum("language", ["vi", "ms", "en", "zh"], "Language of the text"),
+                _enum("language", ["vi", "ms", "en", "zh", "nl"], "Language of the text"),
                 _text("file", "Copy inside data/ for the articles"),
                 {
                     "name": "accessed_date",
@@ -154,6 +169,8 @@ RESOURCES: list[dict] = [
                     required=False,
                 ),
                 _enum("status", STATUS, "Operating state, empty where not meaningful", required=False),
+                _status_as_of(),
+                _status_sources(),
                 _enum(
                     "coord_method",
                     ["reference", "reference_adjusted", "approximate"],
@@ -193,8 +210,9 @@ RESOURCES: list[dict] = [
                     ],
                     "Level of the gate pair; unspecified where no source states it",
                 ),
-                _enum("status", STATUS, "Status as of status_date"),
-                _partial_date("status_date", "Date the status refers to", required=True),
+                _enum("status", STATUS, "Status on status_as_of"),
+                _status_as_of(),
+                _status_sources(),
                 _text("status_note_en", "What the status means, English", True),
                 _text("status_note_vi", "What the status means, Vietnamese", True),
                 {
@@ -235,6 +253,8 @@ RESOURCES: list[dict] = [
                 },
                 _partial_date("start_date", "First sailing or flight"),
                 _enum("status", ["operating", "proposed", "under_study", "illustrative"], "Service status"),
+                _status_as_of(),
+                _status_sources(),
                 _sources(),
                 _text("notes", "Notes"),
             ],
@@ -263,6 +283,7 @@ RESOURCES: list[dict] = [
                     "constraints": {"minimum": 0},
                 },
                 _text("note", "Why this place"),
+                _sources(),
             ],
             "primaryKey": ["service_id", "stop_seq"],
             "foreignKeys": [_fk("service_id", "services", "service_id"), _fk("place_id", "places")],
@@ -277,8 +298,9 @@ RESOURCES: list[dict] = [
                 _id("service_id", "services.service_id"),
                 _enum(
                     "direction",
-                    ["westbound", "eastbound"],
-                    "westbound: Beibu Gulf → Hai Phong → Kolkata; eastbound: the return",
+                    ["export_from_china", "import_to_china"],
+                    "Seen from China, as the source lists them: exports from China, imports into China. "
+                    "The source names no port of loading or discharge for either list",
                 ),
                 {
                     "name": "seq",
@@ -310,6 +332,13 @@ RESOURCES: list[dict] = [
             "fields": [
                 _id("agreement_id", "Stable id", True),
                 _partial_date("date", "Date signed or held"),
+                _enum(
+                    "date_qualifier",
+                    ["on", "on_or_before"],
+                    "on: the source dates the event; on_or_before: only the article's publication date "
+                    "is known, the event happened then or earlier",
+                    required=False,
+                ),
                 _enum(
                     "kind",
                     [
@@ -361,8 +390,8 @@ RESOURCES: list[dict] = [
                 _text("unit_zh", "Unit in Chinese", True),
                 _enum(
                     "qualifier",
-                    ["exact", "about", "more_than", "nearly", "less_than"],
-                    "How the source qualifies the number",
+                    ["exact", "about", "more_than", "at_least", "nearly", "less_than", "up_to"],
+                    "How the source qualifies the number (up_to: an upper bound, 'lên tới')",
                 ),
                 _partial_date("as_of", "Date the figure refers to", required=True),
                 _text("label_en", "English label", True),
@@ -370,6 +399,10 @@ RESOURCES: list[dict] = [
                 _text("label_zh", "Chinese label", True),
                 _text("source_wording", "The source's words", True),
                 _sources(),
+                _text(
+                    "notes",
+                    "What exactly the figure describes (e.g. which Hai Phong: before or after 1 July 2025)",
+                ),
             ],
             "primaryKey": "figure_id",
         },
@@ -382,8 +415,9 @@ RESOURCES: list[dict] = [
             "fields": [
                 _id("corridor_id", "Stable id", True),
                 _enum("mode", ["road", "rail", "high_speed_rail"], "Mode"),
-                _enum("status", ["operating", "under_construction", "proposed"], "Status"),
-                _partial_date("status_date", "Date the status refers to"),
+                _enum("status", ["operating", "under_construction", "proposed"], "Status on status_as_of"),
+                _status_as_of(),
+                _status_sources(),
                 _text("name_en", "English name", True),
                 _text("name_vi", "Vietnamese name", True),
                 _text("name_zh", "Chinese name"),
@@ -419,6 +453,7 @@ RESOURCES: list[dict] = [
                     "constraints": {"required": True, "minimum": 1},
                 },
                 _id("place_id", "places.id"),
+                _sources(),
             ],
             "primaryKey": ["corridor_id", "seq"],
             "foreignKeys": [_fk("corridor_id", "corridors", "corridor_id"), _fk("place_id", "places")],

@@ -47,8 +47,59 @@ def test_primary_keys_are_unique(name: str) -> None:
     assert not frame.duplicated(subset=key if isinstance(key, list) else [key]).any()
 
 
-# Stops and waypoints inherit their parent's sources; translations are our own text.
+# Every curated table but sources (they are the references) and translations (our own text) names
+# its sources, child tables (stops, waypoints) included: each row says where it comes from.
 SOURCED_TABLES = [n for n in TABLES if "source_ids" in table_schemas()[n].field_names]
+STATUS_TABLES = [n for n in TABLES if "status" in table_schemas()[n].field_names]
+
+
+def test_every_curated_table_is_sourced() -> None:
+    assert sorted(set(TABLES) - set(SOURCED_TABLES)) == ["sources", "translations"]
+    assert {"service_stops", "corridor_waypoints"} <= set(SOURCED_TABLES)
+
+
+@pytest.mark.parametrize("name", STATUS_TABLES)
+def test_every_status_has_a_date_and_a_source(name: str, tables: loaders.Tables) -> None:
+    """The contract of status_as_of / status_source_ids: a status is never shown without both."""
+    frame = getattr(tables, name)
+    assert {"status_as_of", "status_source_ids"} <= set(frame.columns)
+    known = set(tables.sources["source_id"])
+    with_status = frame.loc[frame["status"].notna()]
+    assert len(with_status) > 0
+    for row in with_status.itertuples(index=False):
+        assert isinstance(row.status_as_of, str) and row.status_as_of[:4].isdigit(), row
+        ids = split_ids(row.status_source_ids)
+        assert ids and set(ids) <= known, row
+
+
+def test_statuses_verified_in_2025_and_2026(tables: loaders.Tables) -> None:
+    """Spot checks of the status updates and their dates (issue 10)."""
+    pairs = tables.gate_pairs.set_index("pair_id")
+    for pair in ("tan_thanh__po_chai", "coc_nam__lung_nghi"):
+        assert pairs.loc[pair, "status"] == "operating"
+        assert pairs.loc[pair, "status_as_of"] >= "2025-12-10"
+    corridors = tables.corridors.set_index("corridor_id")
+    assert corridors.loc["hsr_chongzuo_pingxiang", "status"] == "operating"
+    assert corridors.loc["hsr_chongzuo_pingxiang", "status_as_of"] == "2025-12-05"
+    assert corridors.loc["hsr_chongzuo_pingxiang", "name_zh"] == "南凭高铁崇凭段"
+    assert corridors.loc["hsr_nanning_chongzuo", "name_zh"] == "南凭高铁南崇段"
+
+
+def test_readings_of_the_sources(tables: loaders.Tables) -> None:
+    """Directions seen from China, the Kolkata call an assumption, units and qualifiers as published."""
+    assert set(tables.cargo["direction"]) == {"export_from_china", "import_to_china"}
+    stops = tables.service_stops.set_index(["service_id", "place_id"])
+    assert stops.loc[("beibu_haiphong_kolkata", "kolkata"), "stop_basis"] == "assumed"
+    places = tables.places.set_index("id")
+    assert places.loc["kolkata", "waterfront"] == "river"
+    figures = tables.figures.set_index("figure_id")
+    assert figures.loc["lach_huyen_max_vessel", "unit"] == "DWT"
+    assert figures.loc["pola_area", "qualifier"] == "up_to"
+    assert figures.loc["lang_son_vehicle_growth", "entity_id"] == "lang_son"
+    assert figures.loc["lang_son_chongzuo_meetings", "qualifier"] == "at_least"
+    lengths = figures.loc[figures["entity_id"] == "rail_hanoi_dong_dang", "value"]
+    assert sorted(lengths) == [162, 167]
+    assert "香辛料" in set(tables.cargo["commodity_zh"])
 
 
 @pytest.mark.parametrize("name", SOURCED_TABLES)

@@ -435,3 +435,17 @@ def test_page_draws_accepted_data_over_the_curated_map(app_test) -> None:
     assert [label["label"] for label in labels] == ["Example port"]
     app_test.button[0].click().run()
     assert app_test.info[0].value == "No file uploaded yet."
+
+
+def test_an_uploaded_status_needs_its_date_and_source(curated: Tables) -> None:
+    """Uploads follow the curated rule: a status says when and by which source it was confirmed."""
+    places = csv_bytes("places", [{"status": "operating"}])
+    services = csv_bytes("services", [{"status_as_of": "", "status_source_ids": ""}])
+    result = check(curated, ("places", "p.csv", places), ("services", "s.csv", services))
+    assert result.data is None
+    assert set(whats(result)) >= {
+        "2:status_as_of: status 'operating' has no date",
+        "2:status_source_ids: status 'operating' names no source",
+        "2:status_as_of: status 'illustrative' has no date",
+        "2:status_source_ids: status 'illustrative' names no source",
+    }

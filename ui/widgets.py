@@ -17,6 +17,7 @@ from atlas.i18n import Translator, localized
 from atlas.layers import figure_text, source_label
 from atlas.legend import legend_html
 from atlas.numbers import number
+from atlas.status_text import status_with_as_of
 from atlas.spec import FIT, MapSpec, parse_view_value
 from atlas.views import VIEW_PRESETS, MapView, view_param
 from loaders import Problem, Tables, split_ids
@@ -158,7 +159,7 @@ def place_details(tables: Tables, place_id: str, t: Translator) -> None:
     st.caption(md_escape(names))
     facts = {
         t("details.kind"): t(f"kind.{place['kind']}"),
-        t("details.status"): t(f"status.{place['status']}") if isinstance(place["status"], str) else "—",
+        t("details.status"): status_with_as_of(t, place["status"], place.get("status_as_of")) or "—",
         t(
             "details.coordinates"
         ): f"{number(place['lat_deg'], t.language, 4)}; {number(place['lon_deg'], t.language, 4)}",
