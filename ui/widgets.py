@@ -17,8 +17,8 @@ from atlas.i18n import Translator, localized
 from atlas.layers import figure_text, source_label
 from atlas.legend import legend_html
 from atlas.numbers import number
-from atlas.status_text import status_with_as_of
 from atlas.spec import FIT, MapSpec, parse_view_value
+from atlas.status_text import status_with_as_of
 from atlas.views import VIEW_PRESETS, MapView, view_param
 from loaders import Problem, Tables, split_ids
 
