@@ -85,7 +85,7 @@ result = st.session_state["yours_result"]
 st.button(t("yours.clear"), on_click=forget_uploads)
 
 if not result.ok:
-    st.error(t("yours.rejected", n=len(result.problems)))
+    st.error(t("yours.rejected", n=f"{result.problem_count:,}"))
     st.dataframe(
         pd.DataFrame(
             {
@@ -99,6 +99,8 @@ if not result.ok:
         hide_index=True,
         width="stretch",
     )
+    if result.omitted:
+        st.caption(t("yours.more_problems", n=f"{result.omitted:,}"))
     st.caption(t("yours.geojson_rows"))
     write_query_params({})
     st.stop()

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from frictionless import Resource, Schema
 
-from ._problems import Problem
+from ._problems import Problem, quoted, shortened
 from ._read import RawTable
 from ._schema import TableSchema
 
@@ -130,7 +130,7 @@ def _translate(
                 file,
                 line,
                 field_name,
-                f"{cell!r} is not {_article(field_type)} {field_type}",
+                f"{quoted(cell)} is not {_article(field_type)} {field_type}",
                 f"write {hint}",
             )
         ]
@@ -176,7 +176,7 @@ def _constraint_problem(file: str, line: int | None, name: str, cell: str, field
             file,
             line,
             name,
-            f"{cell!r} is not an allowed value",
+            f"{quoted(cell)} is not an allowed value",
             f"use one of: {', '.join(constraints['enum'])}",
         )
     if "pattern" in constraints:
@@ -184,15 +184,17 @@ def _constraint_problem(file: str, line: int | None, name: str, cell: str, field
         hint = _PATTERN_HINTS.get(pattern)
         if hint is None and "[0-9]{4}" in pattern:
             hint = "write the date as YYYY, YYYY-MM or YYYY-MM-DD"
-        return Problem(file, line, name, f"{cell!r} is not in the expected form", hint or f"match {pattern}")
+        return Problem(
+            file, line, name, f"{quoted(cell)} is not in the expected form", hint or f"match {pattern}"
+        )
     low, high = constraints.get("minimum"), constraints.get("maximum")
     if low is not None or high is not None:
         bounds = f"{'' if low is None else low}..{'' if high is None else high}"
         advice = f"use a value in {bounds}"
         if name in ("lat_deg", "lon_deg"):
             advice += "; if latitude and longitude are swapped, exchange the two columns"
-        return Problem(file, line, name, f"{cell} is out of range", advice)
-    return Problem(file, line, name, f"{cell!r} breaks a constraint", "correct the value")
+        return Problem(file, line, name, f"{shortened(cell)} is out of range", advice)
+    return Problem(file, line, name, f"{quoted(cell)} breaks a constraint", "correct the value")
 
 
 def id_set(table: RawTable | None, column: str) -> set[str] | None:
@@ -232,7 +234,7 @@ def reference_problems(
                         table.file,
                         line,
                         column,
-                        f"{value!r} is not an id in {target}",
+                        f"{quoted(value)} is not an id in {target}",
                         f"use an existing id from {target} or add that row there first",
                     )
                 )
@@ -251,7 +253,7 @@ def partial_date_problems(table: RawTable, column: str, today: dt.date) -> list[
                     table.file,
                     line,
                     column,
-                    f"{value!r} is not a real calendar date",
+                    f"{quoted(value)} is not a real calendar date",
                     "check the day and month",
                 )
             )
@@ -300,7 +302,7 @@ def sequence_problems(table: RawTable, group: str, seq: str, what: str) -> list[
                     table.file,
                     line,
                     seq,
-                    f"{what} of {key!r} are numbered {numbers}, not 1..{len(numbers)}",
+                    f"{what} of {quoted(key)} are numbered {numbers}, not 1..{len(numbers)}",
                     "number them 1, 2, 3 … in order with no gap",
                 )
             )

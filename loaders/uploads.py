@@ -34,7 +34,7 @@ from ._checks import (
     sequence_problems,
 )
 from ._paths import TEMPLATES_DIR
-from ._problems import DataError, Problem
+from ._problems import DataError, Problem, quoted
 from ._read import RawTable, decode_csv_bytes, parse_csv_text, text_problems
 from ._schema import TableSchema, table_schema
 from .bundle import Tables
@@ -46,6 +46,11 @@ MAX_FILE_BYTES = 1_048_576
 # Geography checks cost ~10 ms a place and a sea leg ~16 ms to route: one upload stays within seconds.
 MAX_ROWS = 500
 MAX_CELL_CHARS = 1_000
+# The widest table (places) has 20 columns. A header far wider is not a table of ours, and every
+# extra column would be one "unknown column" problem: a 1 MB header line held 140,000 of them.
+MAX_COLUMNS = 50
+# Problems shown at once: enough to fix a file in a few rounds; the rest is counted ("and N more").
+MAX_PROBLEMS_SHOWN = 100
 # A FeatureCollection of points nests 5 deep; anything far deeper is not a table of places.
 MAX_JSON_DEPTH = 16
 FILE_TYPES: tuple[str, ...] = ("csv", "geojson", "json")
@@ -92,14 +97,20 @@ class UserData:
 
 @dataclass(frozen=True)
 class UploadResult:
-    """The user's data when every file is clean; otherwise every problem, and no data."""
+    """The user's data when every file is clean; otherwise the first MAX_PROBLEMS_SHOWN problems and
+    how many more were found (`omitted`), and no data."""
 
     data: UserData | None
     problems: tuple[Problem, ...]
+    omitted: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.omitted
 
 
 def template_files() -> dict[str, bytes]:
@@ -129,13 +140,14 @@ def check_uploads(files: Sequence[FileUpload], curated: Tables, *, geography: bo
             continue
         schema = table_schema(upload.table)
         header = header_problems(table, schema)
-        checked = table_problems(table, schema)
-        if _is_geojson(upload.name):
-            # A GeoJSON file has no header line: a missing or unknown property concerns every feature.
-            checked = [replace(p, row=None) if p in header else p for p in checked]
-        problems.extend(checked)
-        if not header:
-            tables[upload.table] = table
+        if header:
+            if _is_geojson(upload.name):
+                # A GeoJSON file has no header line: a missing or unknown property concerns every feature.
+                header = [replace(p, row=None) for p in header]
+            problems.extend(header)
+            continue
+        problems.extend(table_problems(table, schema))
+        tables[upload.table] = table
     problems.extend(_cross_problems(tables, curated))
     if geography and "places" in tables and not _mentions(problems, tables["places"].file):
         from ._geography import place_geography_problems
@@ -145,11 +157,16 @@ def check_uploads(files: Sequence[FileUpload], curated: Tables, *, geography: bo
     order = {file_label(f.table, f.name): index for index, f in enumerate(files)}
     problems = sorted(dict.fromkeys(problems), key=lambda p: (order.get(p.file, len(order)), p.row or 0))
     if problems:
-        return UploadResult(None, tuple(problems))
+        return _rejected(problems)
     try:
         return UploadResult(_user_data(tables), ())
     except DataError as error:
-        return UploadResult(None, tuple(error.problems))
+        return _rejected(error.problems)
+
+
+def _rejected(problems: Sequence[Problem]) -> UploadResult:
+    shown = tuple(problems[:MAX_PROBLEMS_SHOWN])
+    return UploadResult(None, shown, omitted=len(problems) - len(shown))
 
 
 def read_upload(upload: FileUpload) -> tuple[RawTable | None, list[Problem]]:
@@ -195,17 +212,34 @@ def read_upload(upload: FileUpload) -> tuple[RawTable | None, list[Problem]]:
         table, problems = parse_csv_text(label, text)
     else:
         table, problems = _parse_geojson(label, upload.table, text)
-    if table is not None and len(table.rows) > MAX_ROWS:
-        return None, [
-            Problem(
-                label,
-                None,
-                None,
-                f"{len(table.rows)} rows; at most {MAX_ROWS} are accepted in one upload",
-                "upload fewer rows; larger datasets belong in the data directory (see README: scaling)",
-            )
-        ]
+    if table is None:
+        return None, problems
+    if len(table.rows) > MAX_ROWS:
+        return None, [_too_many_rows(label, len(table.rows))]
+    if len(table.header) > MAX_COLUMNS:
+        return None, [_too_many_columns(label, upload.table, f"the header has {len(table.header):,} columns")]
     return table, problems
+
+
+def _too_many_rows(label: str, count: int) -> Problem:
+    return Problem(
+        label,
+        None,
+        None,
+        f"{count:,} rows; at most {MAX_ROWS} are accepted in one upload",
+        "upload fewer rows; larger datasets belong in the data directory (see README: scaling)",
+    )
+
+
+def _too_many_columns(label: str, table: str, what: str) -> Problem:
+    expected = table_schema(table).field_names
+    return Problem(
+        label,
+        None,
+        None,
+        f"{what}; the {table.replace('_', ' ')} table has {len(expected)} (at most {MAX_COLUMNS} are read)",
+        f"start from the template; the columns are: {', '.join(expected)}",
+    )
 
 
 def table_problems(table: RawTable, schema: TableSchema) -> list[Problem]:
@@ -252,7 +286,7 @@ def _cell_problems(table: RawTable, schema: TableSchema) -> list[Problem]:
                         table.file,
                         line,
                         name,
-                        f"{cell!r} is not a plain {types[name]}",
+                        f"{quoted(cell)} is not a plain {types[name]}",
                         "write digits 0-9 with a dot as decimal separator, e.g. 21.0245",
                     )
                 )
@@ -318,7 +352,7 @@ def _collision_problems(table: RawTable, column: str, curated: set[str], what: s
             table.file,
             line,
             column,
-            f"{row[column]!r} is already the id of a curated {what}",
+            f"{quoted(row[column])} is already the id of a curated {what}",
             f"give your {what} a new id (e.g. my_{row[column]}); to use the curated {what}, refer to "
             "its id instead of uploading it",
         )
@@ -333,7 +367,7 @@ def _curated_parent_problems(stops: RawTable, curated_services: set[str]) -> lis
             stops.file,
             line,
             "service_id",
-            f"{row['service_id']!r} is a curated service; its stops cannot be changed by an upload",
+            f"{quoted(row['service_id'])} is a curated service; its stops cannot be changed by an upload",
             "upload your own service under a new id in the services file and give it these stops",
         )
         for line, row in column_cells(stops, "service_id")
@@ -350,8 +384,8 @@ def _stop_count_problems(services: RawTable, stops: RawTable | None) -> list[Pro
             services.file,
             line,
             "service_id",
-            f"{row['service_id']!r} has {counts.get(row['service_id'], 0)} stops; at least 2 are needed "
-            "to draw it",
+            f"{quoted(row['service_id'])} has {counts.get(row['service_id'], 0)} stops; at least 2 are "
+            "needed to draw it",
             "upload its stops (in call order) in the stops file together with this file",
         )
         for line, row in column_cells(services, "service_id")
@@ -411,6 +445,8 @@ def _parse_geojson(label: str, table: str, text: str) -> tuple[RawTable | None, 
     features, problem = _features(label, document)
     if problem is not None:
         return None, [problem]
+    if len(features) > MAX_ROWS:
+        return None, [_too_many_rows(label, len(features))]
     return _feature_table(label, table, features)
 
 
@@ -457,11 +493,16 @@ def _feature_table(
     """One row per feature; `lines` hold feature numbers (1-based), which problems report as rows."""
     problems: list[Problem] = []
     records: list[dict[str, str]] = []
+    keys: set[str] = set()
     for number, feature in enumerate(features, start=1):
         properties = feature.get("properties") or {}
         if not isinstance(properties, dict):
             problems.append(_feature_problem(label, number, None, "properties are not an object"))
             continue
+        keys.update(properties)
+        if len(keys) > MAX_COLUMNS:
+            # Before any per-key work: 80,000 distinct keys must cost one problem, not 80,000.
+            return None, [_too_many_columns(label, table, f"more than {MAX_COLUMNS} distinct properties")]
         record: dict[str, str] = {}
         for key, value in properties.items():
             cell = _cell_text(value)
