@@ -13,6 +13,7 @@ from ui import data
 from ui.export_panel import export_panel
 from ui.sidebar import LAYER_FILTERS, layer_on, online_tiles, show_planned
 from ui.state import language, write_query_params
+from ui.tables import data_table
 from ui.widgets import (
     figure_metric,
     legend,
@@ -91,7 +92,7 @@ with detail_column:
     selection_details(tables, selected, t, hint=False)
 
 st.subheader(t("gates.pairs"))
-st.dataframe(
+data_table(
     pd.DataFrame(
         {
             t("gates.vn_side"): [name(p) for p in pairs["vn_place_id"]],
@@ -103,13 +104,12 @@ st.dataframe(
             t("gates.note"): pairs["status_note_vi"] if lang == "vi" else pairs["status_note_en"],
         }
     ),
-    hide_index=True,
-    width="stretch",
+    "gate_pairs.csv",
 )
 
 st.subheader(t("gates.corridors"))
 corridors = tables.corridors.set_index("corridor_id")
-st.dataframe(
+data_table(
     pd.DataFrame(
         [
             {
@@ -125,8 +125,7 @@ st.dataframe(
             for line in data.corridor_lines()
         ]
     ),
-    hide_index=True,
-    width="stretch",
+    "corridors.csv",
 )
 st.caption(t("gates.corridor_note"))
 

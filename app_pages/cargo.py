@@ -11,7 +11,8 @@ from atlas.model import service_row
 from loaders import split_ids
 from ui import data
 from ui.state import language, write_query_params
-from ui.widgets import sources_list
+from ui.tables import data_table
+from ui.widgets import md_escape, sources_list
 
 tables = data.tables()
 lang = language()
@@ -39,7 +40,8 @@ if query:
     cargo = cargo.loc[haystack.str.casefold().str.contains(needle, regex=False)]
 
 if cargo.empty:
-    st.warning(t("cargo.no_match", query=query))
+    # The query may come from a link (?q=): it must not become a link or an image in the warning.
+    st.warning(t("cargo.no_match", query=md_escape(query)))
 else:
     table = pd.DataFrame(
         {
@@ -50,7 +52,7 @@ else:
             t("cargo.source_wording"): cargo["source_wording"],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    data_table(table, "cargo.csv")
     chart = (
         alt.Chart(cargo)
         .mark_bar()

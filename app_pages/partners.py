@@ -15,6 +15,7 @@ from ui import data
 from ui.export_panel import export_panel
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
+from ui.tables import data_table
 from ui.widgets import (
     legend,
     map_chart,
@@ -97,7 +98,7 @@ timeline = (
     .properties(height=260)
 )
 st.altair_chart(timeline, width="stretch")
-st.dataframe(
+data_table(
     pd.DataFrame(
         {
             t("partners.date"): agreements["date"].fillna("—"),
@@ -107,8 +108,7 @@ st.dataframe(
             t("partners.topic"): agreements["topic_en"],
         }
     ).sort_values(t("partners.date")),
-    hide_index=True,
-    width="stretch",
+    "agreements.csv",
 )
 st.caption(t("partners.date_note"))
 

@@ -24,6 +24,7 @@ from loaders.uploads import (
 from ui import data
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
+from ui.tables import data_table
 from ui.widgets import legend, map_chart, view_picker, view_query_value
 
 MIME = {"csv": "text/csv", "geojson": "application/geo+json"}
@@ -86,7 +87,7 @@ st.button(t("yours.clear"), on_click=forget_uploads)
 
 if not result.ok:
     st.error(t("yours.rejected", n=f"{result.problem_count:,}"))
-    st.dataframe(
+    data_table(
         pd.DataFrame(
             {
                 t("yours.problem.file"): [p.file for p in result.problems],
@@ -95,9 +96,7 @@ if not result.ok:
                 t("yours.problem.what"): [p.what for p in result.problems],
                 t("yours.problem.action"): [p.action for p in result.problems],
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        )
     )
     if result.omitted:
         st.caption(t("yours.more_problems", n=f"{result.omitted:,}"))
@@ -158,7 +157,7 @@ frames = overlay.user_frames(user)
 shown = [name for name in UPLOAD_TABLES if not frames[name].empty]
 for name, tab in zip(shown, st.tabs(shown), strict=True):
     with tab:
-        st.dataframe(frames[name], hide_index=True, width="stretch")
+        data_table(frames[name])
         st.download_button(
             t("yours.download", name=f"{name}.csv"),
             exports.csv_bytes(frames[name]),
