@@ -4,6 +4,7 @@ Uploaded text is only ever shown as text: dataframes, plain-text tooltips, st.te
 """
 
 import hashlib
+import secrets
 
 import pandas as pd
 import streamlit as st
@@ -49,12 +50,14 @@ with st.expander(t("yours.templates")):
 
 def forget_uploads() -> None:
     """New uploader keys empty every uploader (their values cannot be set through session state)."""
-    st.session_state["yours_generation"] = st.session_state.get("yours_generation", 0) + 1
+    st.session_state["yours_generation"] = secrets.token_hex(4)
     for key in ("yours_digest", "yours_result", "yours_routes"):
         st.session_state.pop(key, None)
 
 
-generation = st.session_state.get("yours_generation", 0)
+# Uploader keys are new in every session: after a server restart the browser reconnects to a fresh
+# session that holds no file, and an old key would let the browser keep showing the old file.
+generation = st.session_state.setdefault("yours_generation", secrets.token_hex(4))
 uploads = []
 for column, table in zip(st.columns(len(UPLOAD_TABLES)), UPLOAD_TABLES, strict=True):
     file = column.file_uploader(

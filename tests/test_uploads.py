@@ -519,6 +519,24 @@ def test_page_shows_the_first_problems_and_counts_the_rest(app_test) -> None:
     assert any(f"and {result.omitted:,} more problems" in caption.value for caption in app_test.caption)
 
 
+def test_a_new_session_gets_new_uploaders() -> None:
+    """After a server restart the browser reconnects to a new session, which holds no file. With the
+    old widget keys the browser kept showing the old file while the page said "No file uploaded yet";
+    new keys make it draw empty uploaders."""
+    from streamlit.testing.v1 import AppTest
+
+    ids = []
+    for _ in range(2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            app = AppTest.from_file(str(REPO_DIR / "app.py"), default_timeout=120)
+            app.switch_page("app_pages/your_data.py").run()
+        assert not app.exception
+        assert app.info[0].value == "No file uploaded yet."
+        ids.append({uploader.id for uploader in app.file_uploader})
+    assert len(ids[0]) == 4 and not ids[0] & ids[1]
+
+
 def test_page_draws_accepted_data_over_the_curated_map(app_test) -> None:
     app_test.run()
     for uploader, name in zip(app_test.file_uploader, ("places", "services", "service_stops"), strict=False):
