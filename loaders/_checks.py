@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -28,6 +29,18 @@ _PATTERN_HINTS = {
     "^[A-Z]{3}$": "use the three-letter IATA code, e.g. HPH",
     "^[0-9]{2}$": "use a two-digit HS chapter, e.g. 09",
 }
+
+
+# One rule for curated data and uploads. Refused: C0 and C1 controls (tab and line breaks are allowed
+# in free text), NUL among them, the byte-order mark, and every text-direction control, which can
+# make a name display differently from what it is: LRM, RLM and ALM (U+200E, U+200F, U+061C), the
+# embeddings and overrides (U+202A-U+202E) and the isolates (U+2066-U+2069). Joiners (U+200C, U+200D)
+# stay: some scripts need them.
+CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", re.ASCII)
+_PLAIN_INTEGER = re.compile(r"[-+]?\d+", re.ASCII)
 
 
 def header_problems(table: RawTable, schema: TableSchema) -> list[Problem]:
@@ -307,3 +320,59 @@ def sequence_problems(table: RawTable, group: str, seq: str, what: str) -> list[
                 )
             )
     return problems
+
+
+def cell_problems(
+    table: RawTable, schema: TableSchema, reported: Iterable[Problem] = (), max_chars: int | None = None
+) -> list[Problem]:
+    """Invisible control characters; numbers not written as plain finite ASCII (Frictionless reads
+    "Infinity", "1e400" and "NaN" as numbers, which the pages then print or divide by); and, with
+    `max_chars`, cells longer than that. A cell already in `reported` (row and field) is skipped."""
+    types = {field["name"]: field["type"] for field in schema.descriptor["fields"]}
+    seen = {(problem.row, problem.field) for problem in reported}
+    problems: list[Problem] = []
+    for line, row in column_cells(table, schema.field_names[0]):
+        for name, cell in row.items():
+            if (line, name) in seen:
+                continue
+            control = CONTROL_CHARACTERS.search(cell)
+            if control:
+                problems.append(
+                    Problem(
+                        table.file,
+                        line,
+                        name,
+                        f"value contains an invisible control character (U+{ord(control.group()):04X})",
+                        "re-type the value; control and text-direction characters are refused",
+                    )
+                )
+            if max_chars is not None and len(cell) > max_chars:
+                problems.append(
+                    Problem(
+                        table.file,
+                        line,
+                        name,
+                        f"value is {len(cell):,} characters long",
+                        f"shorten it to at most {max_chars:,} characters",
+                    )
+                )
+            if cell and not plain_number(cell, types.get(name)):
+                problems.append(
+                    Problem(
+                        table.file,
+                        line,
+                        name,
+                        f"{quoted(cell)} is not a plain {types[name]}",
+                        "write digits 0-9 with a dot as decimal separator, e.g. 21.0245",
+                    )
+                )
+    return problems
+
+
+def plain_number(cell: str, field_type: str | None) -> bool:
+    """True unless a numeric cell uses anything but ASCII digits, or is not finite."""
+    if field_type == "integer":
+        return _PLAIN_INTEGER.fullmatch(cell) is not None
+    if field_type == "number":
+        return _PLAIN_NUMBER.fullmatch(cell) is not None and math.isfinite(float(cell))
+    return True

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._checks import (
+    cell_problems,
     column_cells,
     frictionless_problems,
     header_problems,
@@ -85,8 +86,10 @@ def validate_data_dir(
             continue
         good_rows, shape = row_shape_problems(table)
         result.problems.extend(shape)
-        result.problems.extend(frictionless_problems(table, schema, good_rows))
+        typed = frictionless_problems(table, schema, good_rows)
+        result.problems.extend(typed)
         result.problems.extend(text_problems(table))
+        result.problems.extend(cell_problems(table, schema, typed))
         usable[name] = table
     result.problems.extend(_cross_table_problems(usable, directory, today or dt.date.today()))
     if geography and "places" in usable and not _has_problems(result.problems, "places.csv"):

@@ -24,6 +24,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ._checks import (
+    cell_problems,
     column_cells,
     frictionless_problems,
     header_problems,
@@ -62,11 +63,6 @@ TEMPLATE_NAMES: tuple[str, ...] = (
     "cargo.csv",
 )
 
-_PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", re.ASCII)
-_PLAIN_INTEGER = re.compile(r"[-+]?\d+", re.ASCII)
-# C0/C1 controls (tab and line breaks are allowed in free text) and the bidirectional overrides that
-# can make a name display differently from what it is.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _JSON_BRACKET = re.compile(r"[\[\]{}]")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -250,56 +246,8 @@ def table_problems(table: RawTable, schema: TableSchema) -> list[Problem]:
     good_rows, problems = row_shape_problems(table)
     typed = frictionless_problems(table, schema, good_rows)
     problems += typed + text_problems(table)
-    reported = {(p.row, p.field) for p in typed}
-    problems += [p for p in _cell_problems(table, schema) if (p.row, p.field) not in reported]
+    problems += cell_problems(table, schema, typed, max_chars=MAX_CELL_CHARS)
     return problems
-
-
-def _cell_problems(table: RawTable, schema: TableSchema) -> list[Problem]:
-    types = {field["name"]: field["type"] for field in schema.descriptor["fields"]}
-    problems: list[Problem] = []
-    for line, row in column_cells(table, schema.field_names[0]):
-        for name, cell in row.items():
-            if _CONTROL.search(cell):
-                problems.append(
-                    Problem(
-                        table.file,
-                        line,
-                        name,
-                        "value contains an invisible control character",
-                        "re-type the value; control and text-direction characters are refused",
-                    )
-                )
-            if len(cell) > MAX_CELL_CHARS:
-                problems.append(
-                    Problem(
-                        table.file,
-                        line,
-                        name,
-                        f"value is {len(cell):,} characters long",
-                        f"shorten it to at most {MAX_CELL_CHARS:,} characters",
-                    )
-                )
-            if cell and not _plain_number(cell, types.get(name)):
-                problems.append(
-                    Problem(
-                        table.file,
-                        line,
-                        name,
-                        f"{quoted(cell)} is not a plain {types[name]}",
-                        "write digits 0-9 with a dot as decimal separator, e.g. 21.0245",
-                    )
-                )
-    return problems
-
-
-def _plain_number(cell: str, field_type: str | None) -> bool:
-    """True unless a numeric cell uses anything but ASCII digits, or is not finite."""
-    if field_type == "integer":
-        return _PLAIN_INTEGER.fullmatch(cell) is not None
-    if field_type == "number":
-        return _PLAIN_NUMBER.fullmatch(cell) is not None and math.isfinite(float(cell))
-    return True
 
 
 def _suffix(name: str) -> str:
