@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from frictionless import Resource, Schema
 
@@ -376,3 +378,98 @@ def plain_number(cell: str, field_type: str | None) -> bool:
     if field_type == "number":
         return _PLAIN_NUMBER.fullmatch(cell) is not None and math.isfinite(float(cell))
     return True
+
+
+# Where a service of each mode may call. A sea stop at a city or a border gate is routed inland.
+STOP_KINDS: dict[str, frozenset[str]] = {
+    "sea": frozenset({"port", "terminal"}),
+    "air": frozenset({"airport"}),
+}
+
+
+@dataclass(frozen=True)
+class StopPlace:
+    """What the stop rules need to know about a place."""
+
+    kind: str
+    lon: str
+    lat: str
+
+
+def stop_problems(
+    stops: RawTable, services: dict[str, tuple[str, str]], places: dict[str, StopPlace]
+) -> list[Problem]:
+    """Stops a service cannot make: at a place its mode cannot call at (sea: ports and terminals;
+    air: airports), or at the same place (or point) as the call before, which is no leg to route;
+    a scheduled service returns from its last call to its first, so those two must differ too.
+
+    `services` maps service_id to (mode, kind); unknown services and places are reported elsewhere."""
+    by_service: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    problems: list[Problem] = []
+    for line, row in column_cells(stops, "place_id"):
+        service, place = services.get(row["service_id"]), places.get(row["place_id"])
+        if service is None or place is None:
+            continue
+        allowed = STOP_KINDS.get(service[0])
+        if allowed is not None and place.kind not in allowed:
+            problems.append(
+                Problem(
+                    stops.file,
+                    line,
+                    "place_id",
+                    f"{quoted(row['place_id'])} is a {place.kind.replace('_', ' ')}; a {service[0]} service "
+                    f"calls only at: {', '.join(sorted(allowed))}",
+                    "pick the port, terminal or airport the service calls at",
+                )
+            )
+        if row["stop_seq"].isdigit():
+            by_service[row["service_id"]].append((int(row["stop_seq"]), line, row["place_id"]))
+    for service_id, calls in by_service.items():
+        calls.sort()
+        pairs = list(itertools.pairwise(calls))
+        if services[service_id][1] == "scheduled" and len(calls) > 2:
+            pairs.append((calls[-1], calls[0]))
+        for (_, _, before), (_, line, after) in pairs:
+            if _same_point(places[before], places[after]):
+                problems.append(
+                    Problem(
+                        stops.file,
+                        line,
+                        "place_id",
+                        f"{service_id!r} calls at {quoted(after)} right after {quoted(before)}, at the same "
+                        "point: there is no leg between them",
+                        "remove the repeated call (a scheduled service returns to its first call by itself)",
+                    )
+                )
+    return problems
+
+
+def _same_point(a: StopPlace, b: StopPlace) -> bool:
+    try:
+        return math.isclose(float(a.lon), float(b.lon), abs_tol=1e-9) and math.isclose(
+            float(a.lat), float(b.lat), abs_tol=1e-9
+        )
+    except ValueError:
+        return False
+
+
+def stop_places(table: RawTable | None) -> dict[str, StopPlace]:
+    """id → StopPlace for the rows of a places table."""
+    if table is None:
+        return {}
+    return {
+        row["id"]: StopPlace(row["kind"], row["lon_deg"], row["lat_deg"])
+        for _, row in column_cells(table, "id")
+        if {"kind", "lon_deg", "lat_deg"} <= row.keys()
+    }
+
+
+def service_modes(table: RawTable | None) -> dict[str, tuple[str, str]]:
+    """service_id → (mode, kind) for the rows of a services table."""
+    if table is None:
+        return {}
+    return {
+        row["service_id"]: (row["mode"], row["kind"])
+        for _, row in column_cells(table, "service_id")
+        if {"mode", "kind"} <= row.keys()
+    }

@@ -19,6 +19,9 @@ from ._checks import (
     reference_problems,
     row_shape_problems,
     sequence_problems,
+    service_modes,
+    stop_places,
+    stop_problems,
 )
 from ._paths import resolve_data_dir
 from ._problems import Problem
@@ -68,9 +71,16 @@ def read_raw_table(
 
 
 def validate_data_dir(
-    data_dir: Path | str | None = None, *, geography: bool = True, today: dt.date | None = None
+    data_dir: Path | str | None = None,
+    *,
+    geography: bool = True,
+    interface: bool = True,
+    today: dt.date | None = None,
 ) -> ValidationResult:
-    """Run every check on a data directory; never raises for bad data."""
+    """Run every check on a data directory; never raises for bad data.
+
+    `interface=False` skips the check that translations.csv holds all the app's text: for data-only
+    fixtures whose translations are a stub. The app and the command line always run it."""
     directory = resolve_data_dir(data_dir)
     result = ValidationResult()
     usable: dict[str, RawTable] = {}
@@ -92,6 +102,10 @@ def validate_data_dir(
         result.problems.extend(cell_problems(table, schema, typed))
         usable[name] = table
     result.problems.extend(_cross_table_problems(usable, directory, today or dt.date.today()))
+    if interface and "translations" in usable:
+        from ._interface_text import translation_problems
+
+        result.problems.extend(translation_problems(usable["translations"]))
     if geography and "places" in usable and not _has_problems(result.problems, "places.csv"):
         from ._geography import place_geography_problems
 
@@ -134,6 +148,9 @@ def _cross_table_problems(tables: dict[str, RawTable], directory: Path, today: d
         problems.extend(reference_problems(stops, "service_id", services, "services.csv"))
         problems.extend(reference_problems(stops, "place_id", places, "places.csv"))
         problems.extend(sequence_problems(stops, "service_id", "stop_seq", "stops"))
+        problems.extend(
+            stop_problems(stops, service_modes(tables.get("services")), stop_places(tables.get("places")))
+        )
         if "services" in tables:
             problems.extend(
                 _too_few_problems(tables["services"], "service_id", stops, "stops", "service_stops.csv")
@@ -167,6 +184,7 @@ def _cross_table_problems(tables: dict[str, RawTable], directory: Path, today: d
             )
     if "sources" in tables:
         problems.extend(_article_file_problems(tables["sources"], directory))
+
     for name, columns in _PARTIAL_DATE_COLUMNS.items():
         for column in columns:
             if name in tables:

@@ -24,6 +24,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ._checks import (
+    StopPlace,
     cell_problems,
     column_cells,
     frictionless_problems,
@@ -33,6 +34,9 @@ from ._checks import (
     reference_problems,
     row_shape_problems,
     sequence_problems,
+    service_modes,
+    stop_places,
+    stop_problems,
 )
 from ._paths import TEMPLATES_DIR
 from ._problems import DataError, Problem, quoted
@@ -285,6 +289,11 @@ def _cross_problems(tables: dict[str, RawTable], curated: Tables) -> list[Proble
         )
         problems += reference_problems(stops, "place_id", known_places, "the curated places or your places")
         problems += sequence_problems(stops, "service_id", "stop_seq", "stops")
+        problems += stop_problems(
+            stops,
+            {**_curated_service_modes(curated), **service_modes(services)},
+            {**_curated_stop_places(curated), **stop_places(places)},
+        )
     cargo = tables.get("cargo")
     if cargo is not None:
         problems += reference_problems(
@@ -292,6 +301,23 @@ def _cross_problems(tables: dict[str, RawTable], curated: Tables) -> list[Proble
         )
         problems += _cargo_key_problems(cargo, curated.cargo)
     return problems
+
+
+def _curated_service_modes(curated: Tables) -> dict[str, tuple[str, str]]:
+    services = curated.services
+    return dict(
+        zip(services["service_id"], zip(services["mode"], services["kind"], strict=True), strict=True)
+    )
+
+
+def _curated_stop_places(curated: Tables) -> dict[str, StopPlace]:
+    places = curated.places
+    return {
+        place_id: StopPlace(kind, repr(float(lon)), repr(float(lat)))
+        for place_id, kind, lon, lat in zip(
+            places["id"], places["kind"], places["lon_deg"], places["lat_deg"], strict=True
+        )
+    }
 
 
 def _collision_problems(table: RawTable, column: str, curated: set[str], what: str) -> list[Problem]:

@@ -9,6 +9,7 @@ import time
 import unicodedata
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from conftest import REPO_DIR
@@ -480,13 +481,50 @@ def test_uploaded_rows_draw_with_your_data_tooltips(curated: Tables) -> None:
     assert len(merged.places) == len(curated.places) + 1
 
 
-def test_a_service_that_cannot_be_routed_is_skipped_not_raised(curated: Tables) -> None:
-    """Two consecutive stops at the same place make a zero-length leg: reported, never a traceback."""
+def test_the_same_place_twice_in_a_row_is_refused(curated: Tables) -> None:
+    """Two consecutive stops at the same place make no leg (it crashed the sea page): refused."""
     services = csv_bytes("services", [{"kind": "scheduled"}])
     stops = csv_bytes("service_stops", [{"place_id": "qinzhou"}, {"stop_seq": "2", "place_id": "qinzhou"}])
     result = check(curated, ("services", "s.csv", services), ("service_stops", "st.csv", stops))
-    assert result.ok
-    routes, skipped = overlay.route_user_services(overlay.merge_tables(curated, result.data), result.data)
+    assert whats(result) == [
+        "3:place_id: 'my_example_service' calls at 'qinzhou' right after 'qinzhou', at the same point: "
+        "there is no leg between them"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mode", "place", "allowed"),
+    [
+        ("sea", "lang_son", "port, terminal"),
+        ("sea", "huu_nghi", "port, terminal"),
+        ("air", "qinzhou", "airport"),
+    ],
+    ids=["sea-at-a-city", "sea-at-a-border-gate", "air-at-a-port"],
+)
+def test_a_service_calls_only_where_its_mode_can(
+    curated: Tables, mode: str, place: str, allowed: str
+) -> None:
+    kinds = dict(zip(curated.places["id"], curated.places["kind"], strict=True))
+    services = csv_bytes("services", [{"mode": mode}])
+    first = "hph_airport" if mode == "air" else "tan_vu"
+    stops = csv_bytes("service_stops", [{"place_id": first}, {"stop_seq": "2", "place_id": place}])
+    result = check(curated, ("services", "s.csv", services), ("service_stops", "st.csv", stops))
+    assert (
+        f"3:place_id: {place!r} is a {kinds[place].replace('_', ' ')}; "
+        f"a {mode} service calls only at: {allowed}" in whats(result)
+    )
+
+
+def test_a_service_that_cannot_be_routed_is_skipped_not_raised(curated: Tables) -> None:
+    """Defence in depth behind the checks: a zero-length leg is reported, never a traceback."""
+    services = csv_bytes("services", [{"kind": "scheduled"}])
+    stops = csv_bytes("service_stops", [{"place_id": "qinzhou"}, {"stop_seq": "2", "place_id": "tan_vu"}])
+    result = check(curated, ("services", "s.csv", services), ("service_stops", "st.csv", stops))
+    assert result.ok, whats(result)
+    stops_frame = result.data.service_stops.copy()
+    stops_frame["place_id"] = "qinzhou"
+    data = replace(result.data, service_stops=stops_frame)
+    routes, skipped = overlay.route_user_services(overlay.merge_tables(curated, data), data)
     assert routes == [] and [s.service_id for s in skipped] == ["my_example_service"]
 
 
