@@ -24,7 +24,7 @@ from ._checks import (
     stop_problems,
 )
 from ._paths import resolve_data_dir
-from ._problems import Problem
+from ._problems import DataError, Problem
 from ._read import RawTable, decode_csv_bytes, parse_csv_text, text_problems
 from ._schema import table_schemas
 
@@ -83,8 +83,12 @@ def validate_data_dir(
     fixtures whose translations are a stub. The app and the command line always run it."""
     directory = resolve_data_dir(data_dir)
     result = ValidationResult()
+    try:
+        schemas = table_schemas()
+    except DataError as error:
+        return ValidationResult(problems=list(error.problems))
     usable: dict[str, RawTable] = {}
-    for name, schema in table_schemas().items():
+    for name, schema in schemas.items():
         table, problems = read_raw_table(directory / schema.path, schema.path)
         result.problems.extend(problems)
         if table is None:
@@ -106,7 +110,13 @@ def validate_data_dir(
         from ._interface_text import translation_problems
 
         result.problems.extend(translation_problems(usable["translations"]))
-    if geography and "places" in usable and not _has_problems(result.problems, "places.csv"):
+    basemap: list[Problem] = []
+    if geography:
+        from .basemap import basemap_problems
+
+        basemap = basemap_problems()
+        result.problems.extend(basemap)
+    if geography and not basemap and "places" in usable and not _has_problems(result.problems, "places.csv"):
         from ._geography import place_geography_problems
 
         result.problems.extend(place_geography_problems(usable["places"]))
@@ -119,6 +129,7 @@ def _has_problems(problems: list[Problem], file: str) -> bool:
 
 
 def _unique_in_order(problems: list[Problem]) -> list[Problem]:
+    # Basemap problems (static/basemap/…) come after every data file's.
     order = {name: index for index, name in enumerate(s.path for s in table_schemas().values())}
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (order.get(p.file, 99), p.row or 0))
