@@ -204,12 +204,19 @@ def _constraint_problem(file: str, line: int | None, name: str, cell: str, field
         )
     low, high = constraints.get("minimum"), constraints.get("maximum")
     if low is not None or high is not None:
-        bounds = f"{'' if low is None else low}..{'' if high is None else high}"
+        bounds = f"{_bound(low)}..{_bound(high)}"
         advice = f"use a value in {bounds}"
         if name in ("lat_deg", "lon_deg"):
             advice += "; if latitude and longitude are swapped, exchange the two columns"
         return Problem(file, line, name, f"{shortened(cell)} is out of range", advice)
     return Problem(file, line, name, f"{quoted(cell)} breaks a constraint", "correct the value")
+
+
+def _bound(value: float | None) -> str:
+    """A range end as people write it: 1,000,000 rather than 1000000.0."""
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
 
 
 def id_set(table: RawTable | None, column: str) -> set[str] | None:
