@@ -75,3 +75,27 @@ def test_a_page_that_raises_shows_an_incident_not_a_traceback(
     assert any(re.search(r"Incident [0-9a-f]{8}", error.value) for error in at.error)
     assert "hunter2" not in _all_text(at)
     assert any(SECRET_DETAIL in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+
+
+README = (REPO_DIR / "README.md").read_text(encoding="utf-8")
+HARDENING = (REPO_DIR / "docs" / "HARDENING.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_states_the_limits_the_tests_enforce() -> None:
+    from loaders.uploads import MAX_COLUMNS, MAX_PROBLEMS_SHOWN, MAX_ROWS
+    from ui.auth import IP_MAX_FAILURES, LOCK_SECONDS, MAX_FAILURES
+
+    limits = " ".join(README[README.index("### Limits") :].split("\n### ")[0].split())
+    for stated in (
+        f"{MAX_FILE_BYTES // 1_048_576} MiB",
+        f"{MAX_ROWS} rows",
+        f"{MAX_COLUMNS} columns",
+        f"first {MAX_PROBLEMS_SHOWN}",
+        f"{MAX_FAILURES} wrong passcodes a session",
+        f"{IP_MAX_FAILURES} an address",
+        f"{LOCK_SECONDS:g} s locked",
+        "docs/HARDENING.md",
+    ):
+        assert stated in limits, stated
+    for constant in ("MAX_FILE_BYTES", "MAX_ROWS", "MAX_COLUMNS", "MAX_PROBLEMS_SHOWN", "IP_MAX_FAILURES"):
+        assert constant in HARDENING, constant
