@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -19,6 +21,21 @@ def test_the_server_refuses_uploads_above_the_apps_own_limit() -> None:
     """Streamlit's default is 200 MB: without this, a big file is received and held before the page
     refuses it. The setting is in whole MB; the app's limit is 1 MiB."""
     assert CONFIG["server"]["maxUploadSize"] * 1_048_576 == MAX_FILE_BYTES
+
+
+def test_streamlit_reads_the_settings_as_meant() -> None:
+    """Streamlit itself parses .streamlit/config.toml (in its own process, from the repository, as
+    `make run` does): a misspelt section or option would be ignored with only a log line. The upload
+    route answers 413 above server.maxUploadSize (streamlit/web/server/starlette/starlette_routes.py)."""
+    script = (
+        "from streamlit import config; config.get_config_options(force_reparse=True); "
+        "print([config.get_option(o) for o in "
+        "('server.maxUploadSize', 'client.showErrorDetails', 'client.disableDataExport')])"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_DIR, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert completed.stdout.strip().splitlines()[-1] == str([MAX_FILE_BYTES // 1_048_576, "none", True])
 
 
 def test_visitors_never_see_error_details() -> None:
