@@ -3,26 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from atlas import style
-from atlas.deck import basemap_detail, basemap_layers, build_deck, label_layer, path_layer, place_layer
 from atlas.i18n import localized
-from atlas.labels import declutter
-from atlas.slides import MapSpec
-from loaders import split_ids
+from atlas.numbers import number, signed
+from atlas.spec import MapSpec
 from ui import data
-from ui.export_panel import export_panel
-from ui.sidebar import LAYER_FILTERS, layer_on, online_tiles, show_planned
+from ui.sidebar import active_layers, online_tiles, show_planned
 from ui.state import language, write_query_params
 from ui.tables import data_table
-from ui.widgets import (
-    figure_metric,
-    legend,
-    map_chart,
-    selection_details,
-    sources_list,
-    view_picker,
-    view_query_value,
-)
+from ui.widgets import figure_metric, map_panel, selection_details, sources_list, view_picker
 
 tables = data.tables()
 lang = language()
@@ -42,55 +30,30 @@ for row in pilot.to_dict("records"):
             "gates.pilot",
             vn=name(row["vn_place_id"]),
             cn=name(row["cn_place_id"]),
-            note=row["smart_gate_note_vi"] if lang == "vi" else row["smart_gate_note_en"],
+            note=localized(row, lang, "smart_gate_note"),
         )
     )
 
-view_name, view = view_picker("gates", "border", t)
-
-pairs = tables.gate_pairs
-if not show_planned():
-    pairs = pairs.loc[pairs["status"] == "operating"]
-deck_layers = basemap_layers(basemap_detail(view))
-if layer_on("corridors"):
-    deck_layers.append(path_layer("land-corridors", data.corridor_records(lang)))
-deck_layers.append(path_layer("gate-pairs", data.gate_pair_records(lang, operating_only=not show_planned())))
-all_sides = set(tables.gate_pairs["vn_place_id"]) | set(tables.gate_pairs["cn_place_id"])
-hidden = all_sides - set(pairs["vn_place_id"]) - set(pairs["cn_place_id"])
-kinds = ("border_gate", "rail_border_station", "city")
-dots = [d for d in data.place_records(lang, kinds) if d["id"] not in hidden]
-labels = [r for r in data.label_records(lang, kinds) if r["id"] not in hidden]
-deck_layers += [place_layer(dots), label_layer(declutter(labels, view))]
+view_name, view = view_picker("gates", t)
+spec = MapSpec(
+    kind="border_gates",
+    language=lang,
+    layers=active_layers(),
+    show_planned=show_planned(),
+    view_name=view_name,
+    view=view,
+)
 
 map_column, detail_column = st.columns([3, 1])
 with map_column:
-    selected = map_chart(build_deck(deck_layers, view, online_tiles=online_tiles()), "gates", height=600)
-    legend(
-        [
-            (t("legend.gate_pair"), style.VERMILLION, "line"),
-            (t("legend.pilot"), style.VERMILLION, "line"),
-            (t("legend.planned_or_suspended"), style.VERMILLION, "dashed"),
-            (t("legend.road"), style.GREEN, "line"),
-            (t("legend.rail"), style.BLACK, "line"),
-            (t("legend.hsr"), style.SKY, "line"),
-            (t("legend.proposed"), style.GREY, "dashed"),
-        ]
-    )
-    export_panel(
-        MapSpec(
-            "border_gates",
-            t("gates.title"),
-            view,
-            lang,
-            layers=tuple(f for f in LAYER_FILTERS if layer_on(f)),
-            show_planned=show_planned(),
-        ),
-        t,
-    )
+    content, selected = map_panel(spec, "gates", t, online=online_tiles())
 with detail_column:
     figure_metric(tables, "lang_son_vehicle_growth", t)
     selection_details(tables, selected, t, hint=False)
 
+pairs = tables.gate_pairs
+if not show_planned():
+    pairs = pairs.loc[pairs["status"] == "operating"]
 st.subheader(t("gates.pairs"))
 data_table(
     pd.DataFrame(
@@ -99,9 +62,11 @@ data_table(
             t("gates.cn_side"): [name(p) for p in pairs["cn_place_id"]],
             t("gates.level"): [t(f"level.{v}") for v in pairs["level"]],
             t("gates.status"): [t(f"status.{v}") for v in pairs["status"]],
-            t("gates.as_of"): pairs["status_date"],
-            t("gates.smart_gate"): pairs["smart_gate_pilot"],
-            t("gates.note"): pairs["status_note_vi"] if lang == "vi" else pairs["status_note_en"],
+            t("gates.as_of"): pairs["status_date"].fillna("—"),
+            t("gates.smart_gate"): [
+                t("common.yes") if v else t("common.no") for v in pairs["smart_gate_pilot"]
+            ],
+            t("gates.note"): [localized(r, lang, "status_note") for r in pairs.to_dict("records")],
         }
     ),
     "gate_pairs.csv",
@@ -116,11 +81,13 @@ data_table(
                 t("gates.corridor"): localized(corridors.loc[line.corridor_id].to_dict(), lang),
                 t("gates.mode"): t(f"mode.{corridors.loc[line.corridor_id, 'mode']}"),
                 t("gates.status"): t(f"status.{corridors.loc[line.corridor_id, 'status']}"),
-                t("gates.computed_km"): round(line.route.length_km),
-                t("gates.published_km"): line.published_km,
-                t("gates.difference"): None
+                t("gates.computed_km"): number(line.route.length_km, lang),
+                t("gates.published_km"): "—"
+                if line.published_km is None
+                else number(line.published_km, lang),
+                t("gates.difference"): "—"
                 if line.difference is None
-                else f"{line.difference.difference_pct:+.0f}%",
+                else signed(line.difference.difference_pct, lang) + "%",
             }
             for line in data.corridor_lines()
         ]
@@ -130,7 +97,6 @@ data_table(
 st.caption(t("gates.corridor_note"))
 
 st.subheader(t("sources.title"))
-ids = [sid for v in pd.concat([pairs["source_ids"], tables.corridors["source_ids"]]) for sid in split_ids(v)]
-sources_list(tables, ids, t)
+sources_list(tables, content.source_ids, t)
 
-write_query_params({"view": view_query_value(view_name, view)})
+write_query_params(spec.query_params())

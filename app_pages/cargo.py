@@ -1,18 +1,17 @@
-"""Cargo: every commodity by service and direction, searchable, with a chart."""
+"""Cargo: every commodity by service and direction on the map, searchable in any of the three languages."""
 
-import unicodedata
-
-import altair as alt
 import pandas as pd
 import streamlit as st
 
+from atlas.content import cargo_matches
 from atlas.i18n import localized
 from atlas.model import service_row
-from loaders import split_ids
+from atlas.spec import MapSpec, parse_query
 from ui import data
+from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
 from ui.tables import data_table
-from ui.widgets import md_escape, sources_list
+from ui.widgets import map_panel, md_escape, selection_details, sources_list, view_picker
 
 tables = data.tables()
 lang = language()
@@ -20,56 +19,41 @@ t = data.translator(lang)
 
 st.title(t("cargo.title"))
 query = st.text_input(t("cargo.search"), key="cargo_query", placeholder=t("cargo.search.placeholder"))
+query = parse_query(query).strip()
 
 cargo = tables.cargo.copy()
-cargo["service"] = [localized(service_row(tables, sid).to_dict(), lang) for sid in cargo["service_id"]]
-cargo["direction_label"] = [t(f"direction.{d}") for d in cargo["direction"]]
-cargo["commodity"] = cargo[f"commodity_{lang}"]
 if query:
-    # Typed text may come decomposed (Unikey's combining mode, macOS paste) or padded with spaces.
-    needle = unicodedata.normalize("NFC", query).strip().casefold()
-    haystack = (
-        cargo["commodity_en"]
-        + " "
-        + cargo["commodity_vi"]
-        + " "
-        + cargo["commodity_zh"]
-        + " "
-        + cargo["hs_chapter"].fillna("")
-    )
-    cargo = cargo.loc[haystack.str.casefold().str.contains(needle, regex=False)]
-
-if cargo.empty:
-    # The query may come from a link (?q=): it must not become a link or an image in the warning.
+    cargo = cargo.loc[sorted(cargo_matches(cargo, query))]
+if query and cargo.empty:
+    # The query is the visitor's (or a link's) text: shown literally, never as Markdown.
     st.warning(t("cargo.no_match", query=md_escape(query)))
-else:
-    table = pd.DataFrame(
-        {
-            t("cargo.service"): cargo["service"],
-            t("cargo.direction"): cargo["direction_label"],
-            t("cargo.commodity"): cargo["commodity"],
-            t("cargo.hs_chapter"): cargo["hs_chapter"].fillna("—"),
-            t("cargo.source_wording"): cargo["source_wording"],
-        }
+
+view_name, view = view_picker("cargo", t)
+spec = MapSpec(kind="cargo", language=lang, query=query, view_name=view_name, view=view)
+map_column, detail_column = st.columns([3, 1])
+with map_column:
+    content, selected = map_panel(spec, "cargo", t, online=online_tiles())
+    st.caption(t("cargo.map_note"))
+with detail_column:
+    selection_details(tables, selected, t)
+
+if not cargo.empty:
+    data_table(
+        pd.DataFrame(
+            {
+                t("cargo.service"): [
+                    localized(service_row(tables, s).to_dict(), lang) for s in cargo["service_id"]
+                ],
+                t("cargo.direction"): [t(f"direction.{d}") for d in cargo["direction"]],
+                t("cargo.commodity"): [localized(r, lang, "commodity") for r in cargo.to_dict("records")],
+                t("cargo.hs_chapter"): cargo["hs_chapter"].fillna("—"),
+                t("cargo.source_wording"): cargo["source_wording"],
+            }
+        ),
+        "cargo.csv",
     )
-    data_table(table, "cargo.csv")
-    chart = (
-        alt.Chart(cargo)
-        .mark_bar()
-        .encode(
-            x=alt.X("count():Q", title=t("cargo.count")),
-            y=alt.Y("direction_label:N", title=t("cargo.direction")),
-            color=alt.Color("direction_label:N", legend=None, scale=alt.Scale(range=["#0072b2", "#e69f00"])),
-            tooltip=[
-                alt.Tooltip("direction_label:N", title=t("cargo.direction")),
-                alt.Tooltip("count():Q", title=t("cargo.count")),
-            ],
-        )
-        .properties(height=140)
-    )
-    st.altair_chart(chart, width="stretch")
     st.caption(t("cargo.direction_note"))
 
 st.subheader(t("sources.title"))
-sources_list(tables, [sid for v in tables.cargo["source_ids"] for sid in split_ids(v)], t)
-write_query_params({"q": query})
+sources_list(tables, content.source_ids, t)
+write_query_params(spec.query_params())

@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from atlas import exports, layers, overlay, style
+from atlas.content import MAP_SIZE_PX, LegendItem
 from atlas.deck import basemap_detail, basemap_layers, build_deck, label_layer, path_layer, place_layer
+from atlas.framing import bounds_of, coordinates, fit_view
 from atlas.labels import declutter
 from atlas.model import sea_services
 from loaders.uploads import (
@@ -123,19 +125,22 @@ routes, skipped = st.session_state["yours_routes"]
 for item in skipped:
     st.warning(t("yours.skipped", service=item.service_id, reason=item.reason))
 
-view_name, view = view_picker("yours", "asia", t)
+view_name, chosen_view = view_picker("yours", t)
 curated_routes = []
 for service_id in sea_services(tables):
     curated_routes += layers.service_records(tables, data.service_plan(service_id, (), 14.0), lang, t)
 curated_routes += layers.corridor_records(tables, data.corridor_lines(), lang, t)
 curated_dots = layers.place_records(tables, lang, t, kinds=("port", "terminal", "border_gate", "airport"))
 user_dots = overlay.user_place_records(merged, user, lang, t)
+user_routes = overlay.user_route_records(merged, routes, lang, t)
+# Without a chosen view, the map fits the user's own data (the curated context may run off it).
+view = chosen_view or fit_view(bounds_of(coordinates([*user_dots, *user_routes])), *MAP_SIZE_PX)
 deck_layers = [
     *basemap_layers(basemap_detail(view)),
     path_layer("sea-routes", overlay.faded(curated_routes)),
-    path_layer("user-routes", overlay.user_route_records(merged, routes, lang, t)),
+    path_layer("user-routes", user_routes),
     place_layer([*overlay.faded(curated_dots), *user_dots]),
-    label_layer(declutter(layers.label_records(user_dots, merged, lang), view)),
+    label_layer(declutter(layers.label_records(user_dots, merged, lang), view, frame_px=MAP_SIZE_PX)),
 ]
 
 map_column, detail_column = st.columns([3, 1])
@@ -143,9 +148,10 @@ with map_column:
     selected = map_chart(build_deck(deck_layers, view, online_tiles=online_tiles()), "yours")
     legend(
         [
-            (t("yours.legend.yours"), style.BLACK, "ring"),
-            (t("yours.legend.curated"), style.GREY, "line"),
-        ]
+            LegendItem("yours.legend.yours", tuple(style.BLACK), "ring"),
+            LegendItem("yours.legend.curated", tuple(style.GREY), "line"),
+        ],
+        t,
     )
 with detail_column:
     if selected:
@@ -169,4 +175,4 @@ for name, tab in zip(shown, st.tabs(shown), strict=True):
             key=f"your_csv_{name}",
         )
 
-write_query_params({"view": view_query_value(view_name, view)})
+write_query_params({"view": view_query_value(view_name, chosen_view)})

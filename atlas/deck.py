@@ -7,8 +7,9 @@ string argument into a JavaScript expression.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pydeck as pdk
 
@@ -16,6 +17,9 @@ from loaders import basemap
 
 from . import style
 from .views import MapView
+
+if TYPE_CHECKING:
+    from .content import MapContent
 
 Detail = Literal["world", "region"]
 
@@ -193,7 +197,13 @@ def build_deck(layers: Sequence[pdk.Layer], view: MapView, *, online_tiles: bool
     return pdk.Deck(
         layers=list(layers),
         initial_view_state=pdk.ViewState(
-            latitude=view.latitude, longitude=view.longitude, zoom=view.zoom, pitch=0, bearing=0
+            latitude=view.latitude,
+            longitude=view.longitude,
+            zoom=view.zoom,
+            pitch=0,
+            bearing=0,
+            # A fitted world view on a narrow screen is below zoom 0; deck.gl clamps to minZoom.
+            min_zoom=min(0.0, math.floor(view.zoom)),
         ),
         views=[pdk.View(type="MapView", controller=True, repeat=True)],
         tooltip={
@@ -202,3 +212,27 @@ def build_deck(layers: Sequence[pdk.Layer], view: MapView, *, online_tiles: bool
         },
         **options,
     )
+
+
+def content_layers(content: MapContent, view: MapView) -> list[pdk.Layer]:
+    """The deck layers of a map content at a view: basemap, the content's layers in order, labels.
+
+    The one place a content becomes pydeck: pages, the tour and the HTML export all call it.
+    """
+    deck_layers = basemap_layers(basemap_detail(view))
+    for layer in content.layers:
+        if layer.kind == "path":
+            deck_layers.append(path_layer(layer.id, layer.records))
+        elif layer.kind == "dots":
+            deck_layers.append(place_layer(layer.records))
+        elif layer.id == "zones":
+            deck_layers.append(zone_layer(layer.records))
+        else:
+            deck_layers.append(ring_layer(layer.id, layer.records, line_width_px=4, pickable=False))
+    labels = content.placed_labels(view)
+    deck_layers.append(label_layer(labels, size_px=round(content.label_size_px)))
+    return deck_layers
+
+
+def content_deck(content: MapContent, view: MapView, *, online_tiles: bool = False) -> pdk.Deck:
+    return build_deck(content_layers(content, view), view, online_tiles=online_tiles)

@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from loaders import Tables
+from loaders import Tables, split_ids
 
+from .i18n import Translator
 from .model import CorridorLine, ServicePlan
+
+if TYPE_CHECKING:
+    from .content import MapContent
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -85,15 +91,49 @@ def routes_frame(
     return frame
 
 
-def sources_note(tables: Tables, data_date: str) -> str:
-    """Plain-text provenance included with every export."""
-    lines = [f"Corridor Atlas export — data as of {data_date}. Illustrative, not for navigation.", "Sources:"]
+def sources_note(tables: Tables, data_date: str, t: Translator | None = None) -> str:
+    """Plain-text provenance included with every export, in the export's language."""
+    t = t or Translator(tables.translations, "en")
+    lines = [t("export.data_as_of", date=data_date), t("export.sources", sources="")]
+    undated = t("source.undated")
     for row in tables.sources.to_dict("records"):
         url = row["url"] if isinstance(row["url"], str) else ""
-        date = row["published_date"] if isinstance(row["published_date"], str) else "n.d."
+        date = row["published_date"] if isinstance(row["published_date"], str) else undated
         lines.append(f"- [{row['source_id']}] {row['title']} — {row['publisher']}, {date} {url}".rstrip())
-    lines.append("Basemap: Natural Earth (public domain) via world-atlas 2.0.2.")
-    return "\n".join(lines)
+    lines.append(t("export.basemap") + " — world-atlas 2.0.2")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def content_sources_note(tables: Tables, content: MapContent, extra_source_ids: Iterable[str] = ()) -> str:
+    """`sources_note` for the sources of what a map shows, with its data date, in its language."""
+    ids = [*content.source_ids, *extra_source_ids]
+    used = tables.sources.loc[tables.sources["source_id"].isin(ids)]
+    t = Translator(tables.translations, content.spec.language)
+    return sources_note(replace(tables, sources=used), content.data_date, t)
+
+
+def sources_line(tables: Tables, source_ids: Iterable[str]) -> list[str]:
+    """'Publisher, date' for each source, once each, in order."""
+    from .layers import source_label
+
+    parts = [source_label(tables, [sid]) for sid in source_ids]
+    return list(dict.fromkeys(p for p in parts if p))
+
+
+def content_frames(tables: Tables, content: MapContent) -> dict[str, gpd.GeoDataFrame]:
+    """The places and routes a map shows, as the data exports write them (routes only if any)."""
+    from .layers import source_label
+
+    places = places_frame(tables)
+    places = places.loc[places["id"].isin(content.place_ids)]
+    places = places.assign(
+        sources=[source_label(tables, split_ids(ids)) for ids in places["source_ids"]],
+        data_as_of=content.data_date,
+    )
+    frames = {"places": places}
+    if content.plans or content.lines:
+        frames["routes"] = routes_frame(tables, content.plans, content.lines)
+    return frames
 
 
 def geojson_bytes(frame: gpd.GeoDataFrame, note: str) -> bytes:

@@ -30,10 +30,13 @@ import pydeck as pdk
 from loaders import Tables, basemap
 
 from . import style
-from .deck import basemap_detail, basemap_layers, build_deck, label_layer, path_layer, place_layer, zone_layer
+from .content import MapContent
+from .deck import content_deck
+from .exports import content_sources_note
 from .i18n import Translator, nfc
-from .labels import declutter, project
-from .slides import MapContent, MapSpec, data_date, embedded_tables, map_content, map_sources_note
+from .legend import legend_html
+from .mercator import project, unproject
+from .views import MapView
 
 TOOLTIP: dict[str, Any] = {
     "text": "{tooltip}",
@@ -74,7 +77,7 @@ html, body {{ margin: 0; padding: 0; height: 100%; overflow: hidden;
 .atlas-title h1 {{ font-size: 20px; margin: 0; }}
 .atlas-title p {{ font-size: 14px; margin: 4px 0 0; }}
 .atlas-legend {{ right: 10px; bottom: 64px; font-size: 13px; line-height: 1.9; max-width: 40%; }}
-.atlas-legend span.chip {{ white-space: nowrap; margin-right: 12px; display: inline-block; }}
+.atlas-legend span.chip {{ white-space: nowrap; margin-right: 12px; display: block; }}
 .atlas-sources {{ left: 10px; right: 10px; bottom: 10px; font-size: 12px; max-height: 45%; overflow: auto; }}
 .atlas-sources summary {{ cursor: pointer; font-weight: 600; }}
 .atlas-sources pre {{ white-space: pre-wrap; font-family: inherit; margin: 6px 0 0; }}
@@ -230,38 +233,8 @@ def dash_path(
     return [[list(unproject(x, y, zoom)) for x, y in piece] for piece in pieces]
 
 
-def unproject(x: float, y: float, zoom: float) -> tuple[float, float]:
-    """[lon, lat] of Web Mercator pixel coordinates (inverse of atlas.labels.project), rounded."""
-    scale = 512.0 * 2**zoom
-    lon = x / scale * 360.0 - 180.0
-    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / scale))))
-    return round(lon, 5), round(lat, 5)
-
-
 def _sha256(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
-
-
-def _legend_html(items: Sequence[tuple[str, Sequence[int], str]]) -> str:
-    if not items:
-        return ""
-    chips = []
-    for label, colour, shape in items:
-        hex_colour = style.hex_colour(list(colour))
-        if shape in ("line", "dashed"):
-            border = "dashed" if shape == "dashed" else "solid"
-            mark = (
-                f'<span style="display:inline-block;width:26px;border-top:4px {border} {hex_colour};'
-                'vertical-align:middle"></span>'
-            )
-        else:
-            fill = hex_colour if shape == "dot" else "#ffffff" if shape == "hollow" else "transparent"
-            mark = (
-                '<span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
-                f'border:2px solid {hex_colour};background:{fill};vertical-align:middle"></span>'
-            )
-        chips.append(f'<span class="chip">{mark} {escape(nfc(label))}</span>')
-    return f'<aside class="atlas-panel atlas-legend">{"<br>".join(chips)}</aside>'
 
 
 def deck_html(
@@ -271,14 +244,14 @@ def deck_html(
     sources_note: str,
     summary: str | None = None,
     subtitle: str = "",
-    legend: Sequence[tuple[str, Sequence[int], str]] = (),
+    legend: str = "",
     language: str = "en",
 ) -> str:
     """A standalone HTML page of a deck: works from file:// with no network.
 
     `sources_note` is shown in full under a visible `summary` line (by default its first line, which
-    carries the data date). `legend` items are (label, colour, 'line' | 'dashed' | 'dot' | 'ring' |
-    'hollow'). Layers with URL data other than the basemap are refused (ValueError).
+    carries the data date). `legend` is the legend's HTML (`atlas.legend.legend_html`). Layers with URL
+    data other than the basemap are refused (ValueError).
     """
     init = (
         f"const jsonInput = {script_json(standalone_deck_json(deck))};\n"
@@ -303,7 +276,7 @@ def deck_html(
         title=escape(nfc(title)),
         subtitle=f"<p>{escape(nfc(subtitle))}</p>" if subtitle else "",
         sea=style.hex_colour(style.SEA_FILL),
-        legend=_legend_html(legend),
+        legend=f'<aside class="atlas-panel atlas-legend">{legend}</aside>' if legend else "",
         summary=escape(nfc(first_line)),
         note=escape(note),
         bundle=bundle,
@@ -311,38 +284,22 @@ def deck_html(
     )
 
 
-def content_layers(content: MapContent, spec: MapSpec) -> list[pdk.Layer]:
-    """The deck layers for a page's map content, built as the pages build them."""
-    deck_layers = basemap_layers(basemap_detail(spec.view))
-    if content.zones:
-        deck_layers.append(zone_layer(content.zones))
-    deck_layers += [path_layer(layer_id, records) for layer_id, records in content.paths]
-    deck_layers.append(place_layer(content.places))
-    size = round(content.label_size_px)
-    deck_layers.append(label_layer(declutter(content.labels, spec.view, size), size_px=size))
-    return deck_layers
-
-
-def map_html(spec: MapSpec, tables: Tables | None = None) -> str:
-    """The standalone HTML of a page's map (same records, legend and sources as the PNG/PDF)."""
-    tables = tables or embedded_tables()
-    t = Translator(tables.translations, spec.language)
-    content = map_content(spec, tables, t)
-    date = data_date(tables)
-    deck = build_deck(content_layers(content, spec), spec.view)
-    note = map_sources_note(tables, content)
+def map_html(content: MapContent, view: MapView, tables: Tables) -> str:
+    """The standalone HTML of a map content at a view: the deck the page draws, its legend and
+    sources, in the content's language."""
+    t = Translator(tables.translations, content.spec.language)
     return deck_html(
-        deck,
-        title=spec.title,
-        subtitle=spec.subtitle or content.subtitle,
-        sources_note=note,
+        content_deck(content, view),
+        title=content.title,
+        subtitle=content.subtitle,
+        sources_note=content_sources_note(tables, content),
         summary="  ·  ".join(
             [
-                t("export.data_as_of", date=date),
+                t("export.data_as_of", date=content.data_date),
                 t("export.basemap"),
                 t("export.sources", sources=f"{len(content.source_ids)} ▸"),
             ]
         ),
-        legend=[(t(item.key), item.colour, item.shape) for item in content.legend],
-        language=spec.language,
+        legend=legend_html(content.legend, t, css_class="atlas-legend-chips"),
+        language=content.spec.language,
     )

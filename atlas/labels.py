@@ -6,32 +6,19 @@ label is dropped when its box would overlap a label already kept.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
+from .mercator import WORLD_PX_AT_ZOOM_0, project
 from .views import MapView
 
-_WORLD_PX_AT_ZOOM_0 = 512.0
 # Noto Sans at 13 px averages ~7 px per Latin character; CJK glyphs are about square.
 _CHAR_PX = 7.2
 _CJK_PX = 13.5
 _LINE_PX = 18.0
 _DOT_OFFSET_PX = 9.0
-_MAX_MERCATOR_LAT = 85.05
-
-
-def project(lon: float, lat: float, zoom: float) -> tuple[float, float]:
-    """Web Mercator pixel coordinates at a zoom level."""
-    scale = _WORLD_PX_AT_ZOOM_0 * 2**zoom
-    lat = max(-_MAX_MERCATOR_LAT, min(_MAX_MERCATOR_LAT, lat))
-    x = (lon + 180.0) / 360.0 * scale
-    y = (
-        (1.0 - math.log(math.tan(math.radians(lat)) + 1.0 / math.cos(math.radians(lat))) / math.pi)
-        / 2.0
-        * scale
-    )
-    return x, y
+# Labels keep this far from the frame's edge.
+_EDGE_PX = 4.0
 
 
 def text_width_px(text: str, size_px: float = 13.0) -> float:
@@ -41,31 +28,79 @@ def text_width_px(text: str, size_px: float = 13.0) -> float:
 
 
 def declutter(
-    records: Sequence[dict[str, Any]], view: MapView, size_px: float = 13.0
+    records: Sequence[dict[str, Any]],
+    view: MapView,
+    size_px: float = 13.0,
+    frame_px: tuple[float, float] | None = None,
 ) -> list[dict[str, Any]]:
     """Labels that do not overlap, chosen by descending `priority` (ties keep input order).
 
     Each label goes to the right of its dot if there is room, else to the left; the kept records gain
-    `anchor` ("start" / "end") and `offset` (pixels) for the TextLayer.
+    `anchor` ("start" / "end") and `offset` (pixels) for the TextLayer. With `frame_px` (the map's
+    width and height), a label that would leave the frame at this view is placed on the other side or
+    left out: a label is never cut at the edge.
     """
+    line_px = max(_LINE_PX, size_px * 1.45)
+    centre = project(view.longitude, view.latitude, view.zoom)
+    world_px = WORLD_PX_AT_ZOOM_0 * 2**view.zoom
     kept: list[dict[str, Any]] = []
     boxes: list[tuple[float, float, float, float]] = []
     order = sorted(range(len(records)), key=lambda i: -records[i].get("priority", 0))
     for index in order:
         record = records[index]
         x, y = project(record["position"][0], record["position"][1], view.zoom)
+        # The repeating map draws each place once per world: use the copy nearest the centre.
+        x -= round((x - centre[0]) / world_px) * world_px
         width = text_width_px(record["label"], size_px)
-        top, bottom = y - _LINE_PX / 2, y + _LINE_PX / 2
+        top, bottom = y - line_px / 2, y + line_px / 2
         placements = (
             ("start", [_DOT_OFFSET_PX, 0], (x + _DOT_OFFSET_PX, top, x + _DOT_OFFSET_PX + width, bottom)),
             ("end", [-_DOT_OFFSET_PX, 0], (x - _DOT_OFFSET_PX - width, top, x - _DOT_OFFSET_PX, bottom)),
         )
         for anchor, offset, box in placements:
+            if frame_px is not None and not _inside(box, centre, frame_px):
+                continue
             if not any(_overlaps(box, other) for other in boxes):
                 kept.append({**record, "anchor": anchor, "offset": offset})
                 boxes.append(box)
                 break
     return kept
+
+
+def label_boxes(
+    records: Sequence[dict[str, Any]], view: MapView, size_px: float = 13.0
+) -> list[tuple[float, float, float, float]]:
+    """The screen boxes (pixels, relative to the view centre) of placed labels — for checks."""
+    line_px = max(_LINE_PX, size_px * 1.45)
+    centre = project(view.longitude, view.latitude, view.zoom)
+    world_px = WORLD_PX_AT_ZOOM_0 * 2**view.zoom
+    boxes = []
+    for record in records:
+        x, y = project(record["position"][0], record["position"][1], view.zoom)
+        x -= round((x - centre[0]) / world_px) * world_px
+        width = text_width_px(record["label"], size_px)
+        left = x + record["offset"][0] if record["anchor"] == "start" else x + record["offset"][0] - width
+        boxes.append(
+            (
+                left - centre[0],
+                y - line_px / 2 - centre[1],
+                left + width - centre[0],
+                y + line_px / 2 - centre[1],
+            )
+        )
+    return boxes
+
+
+def _inside(
+    box: tuple[float, float, float, float], centre: tuple[float, float], frame_px: tuple[float, float]
+) -> bool:
+    half_w, half_h = frame_px[0] / 2 - _EDGE_PX, frame_px[1] / 2 - _EDGE_PX
+    return (
+        centre[0] - half_w <= box[0]
+        and box[2] <= centre[0] + half_w
+        and centre[1] - half_h <= box[1]
+        and box[3] <= centre[1] + half_h
+    )
 
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:

@@ -16,6 +16,7 @@ from loaders import Tables, split_ids
 from . import style
 from .i18n import localized, nfc, place_label
 from .model import AirLink, CorridorLine, ServicePlan, service_row
+from .numbers import compact, number, signed
 
 Translate = Callable[..., str]
 Record = dict[str, Any]
@@ -27,6 +28,20 @@ WORLD_TOLERANCE_DEG = 0.05
 REGION_TOLERANCE_DEG = 0.005
 POINT_KINDS = ("port", "terminal", "border_gate", "rail_border_station", "airport", "city")
 ZONE_KINDS = ("economic_zone", "industrial_park")
+# What each kind of dot stands for in a legend (cities carry no legend entry: they are context).
+PLACE_LEGEND = {
+    "port": "legend.port",
+    "terminal": "legend.port",
+    "border_gate": "legend.gate",
+    "rail_border_station": "legend.rail_station",
+    "airport": "legend.airport",
+}
+CORRIDOR_LEGEND = {"road": "legend.road", "rail": "legend.rail", "high_speed_rail": "legend.hsr"}
+
+
+def position(place: dict) -> list[float]:
+    """[lon, lat] rounded to 5 decimals (~1 m): every layer places a given place at the same point."""
+    return [round(float(place["lon_deg"]), 5), round(float(place["lat_deg"]), 5)]
 
 
 def deck_text(text: str) -> str:
@@ -73,16 +88,16 @@ def place_records(
         if row["coord_method"] == "approximate":
             lines.append(t("map.approximate_location"))
         lines.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
-        records.append(
-            {
-                "id": row["id"],
-                "position": [round(float(row["lon_deg"]), 5), round(float(row["lat_deg"]), 5)],
-                "color": colour,
-                "fill": [255, 255, 255, 255] if hollow else colour,
-                "radius": 4 if row["kind"] == "city" else 6,
-                "tooltip": deck_text("\n".join(lines)),
-            }
-        )
+        record = {
+            "id": row["id"],
+            "position": position(row),
+            "color": colour,
+            "fill": [255, 255, 255, 255] if hollow else colour,
+            "radius": 4 if row["kind"] == "city" else 6,
+            "tooltip": deck_text("\n".join(lines)),
+        }
+        legend = "legend.planned" if hollow else PLACE_LEGEND.get(row["kind"])
+        records.append(record | ({"legend": legend} if legend else {}))
     return records
 
 
@@ -135,7 +150,7 @@ def zone_records(tables: Tables, language: str, t: Translate) -> list[Record]:
                 t(
                     "map.area",
                     qualifier=qualifier_text(fig["qualifier"], t),
-                    value=f"{fig['value']:,.0f}",
+                    value=compact(fig["value"], language),
                     unit=fig["unit"],
                 ).replace("  ", " ")
             )
@@ -144,10 +159,11 @@ def zone_records(tables: Tables, language: str, t: Translate) -> list[Record]:
         records.append(
             {
                 "id": row["id"],
-                "position": [round(float(row["lon_deg"]), 5), round(float(row["lat_deg"]), 5)],
+                "position": position(row),
                 "color": style.GREEN,
                 "radius": 11,
                 "tooltip": deck_text("\n".join(line for line in lines if line)),
+                "legend": "legend.zone",
             }
         )
     return records
@@ -180,11 +196,13 @@ def service_records(
     dashed: bool = False,
     tolerance_deg: float = WORLD_TOLERANCE_DEG,
     label_key: str = "map.service",
+    legend_key: str | None = None,
 ) -> list[Record]:
-    """One record per drawn part of every leg of a planned service."""
+    """One record per drawn part of every leg of a planned service; `leg` is the leg's index."""
     row = service_row(tables, plan.service_id)
     name = localized(row.to_dict(), language)
     colour = colour or style.SERVICE_COLOURS[row["kind"]]
+    legend = legend_key or SERVICE_LEGEND.get(row["kind"], "legend.scheduled_service")
     records = []
     for index, leg in enumerate(plan.rotation.legs):
         origin = plan.stops[index % len(plan.stops)].place_id
@@ -198,10 +216,10 @@ def service_records(
             ),
             t(
                 "map.leg_distance",
-                nm=f"{leg.distance_nm:,.0f}",
-                km=f"{leg.distance_km:,.0f}",
-                days=f"{leg.days:.1f}",
-                speed=f"{leg.speed_kn:g}",
+                nm=number(leg.distance_nm, language),
+                km=number(leg.distance_km, language),
+                days=number(leg.days, language, 1),
+                speed=compact(leg.speed_kn, language),
             ),
         ]
         if leg.passages:
@@ -213,14 +231,19 @@ def service_records(
             records.append(
                 {
                     "id": plan.service_id,
+                    "leg": index,
                     "path": path,
                     "color": style.SCENARIO_COLOUR if leg.method == "great_circle_fallback" else colour,
                     "width": width,
                     "dash": DASHED if dashed or leg.method == "great_circle_fallback" else SOLID,
                     "tooltip": deck_text("\n".join(tooltip)),
+                    "legend": legend,
                 }
             )
     return records
+
+
+SERVICE_LEGEND = {"scheduled": "legend.scheduled_service", "partner_lane": "legend.partner_lane"}
 
 
 def _place_name(tables: Tables, place_id: str, language: str) -> str:
@@ -239,18 +262,20 @@ def corridor_records(
         tooltip = [
             localized(row.to_dict(), language),
             t(f"mode.{row['mode']}") + " · " + t(f"status.{row['status']}"),
-            t("map.computed_length", km=f"{line.route.length_km:,.0f}"),
+            t("map.computed_length", km=number(line.route.length_km, language)),
         ]
         if line.difference is not None:
             tooltip.append(
                 t(
                     "map.published_length",
-                    km=f"{line.published_km:,.0f}",
-                    pct=f"{line.difference.difference_pct:+.0f}",
+                    km=number(line.published_km, language),
+                    pct=signed(line.difference.difference_pct, language),
                 )
             )
         tooltip.append(t("map.schematic"))
         tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        operating = row["status"] == "operating"
+        legend = CORRIDOR_LEGEND[row["mode"]] + ("" if operating else "_proposed")
         for path in geo.to_path_parts(line.route.geometry):
             records.append(
                 {
@@ -258,8 +283,9 @@ def corridor_records(
                     "path": [[round(x, 5), round(y, 5)] for x, y in path],
                     "color": style.CORRIDOR_COLOURS[row["mode"]],
                     "width": 3.5,
-                    "dash": SOLID if row["status"] == "operating" else DASHED,
+                    "dash": SOLID if operating else DASHED,
                     "tooltip": deck_text("\n".join(tooltip)),
+                    "legend": legend,
                 }
             )
     return records
@@ -271,7 +297,11 @@ def air_records(tables: Tables, links: Sequence[AirLink], language: str, t: Tran
         row = service_row(tables, link.service_id)
         tooltip = [
             localized(row.to_dict(), language),
-            t("map.air_distance", km=f"{link.arc.distance_km:,.0f}", nm=f"{link.arc.distance_nm:,.0f}"),
+            t(
+                "map.air_distance",
+                km=number(link.arc.distance_km, language),
+                nm=number(link.arc.distance_nm, language),
+            ),
         ]
         if isinstance(row["start_date"], str):
             tooltip.append(t("map.since", date=row["start_date"]))
@@ -285,6 +315,7 @@ def air_records(tables: Tables, links: Sequence[AirLink], language: str, t: Tran
                     "width": 3.0,
                     "dash": [2, 2],
                     "tooltip": deck_text("\n".join(tooltip)),
+                    "legend": "legend.air",
                 }
             )
     return records
@@ -299,10 +330,9 @@ def sailings_width(sailings_per_year: float | None) -> float:
 
 def figure_text(fig: pd.Series | dict, t: Translate) -> str:
     """'more than 50 billion USD' in the chosen language."""
-    value = fig["value"]
-    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    value = compact(fig["value"], t.language)
     unit = fig["unit"] if t.language == "en" else fig[f"unit_{t.language}"]
-    return nfc(f"{qualifier_text(fig['qualifier'], t)} {number} {unit}".strip())
+    return nfc(f"{qualifier_text(fig['qualifier'], t)} {value} {unit}".strip())
 
 
 def qualifier_text(qualifier: str, t: Translate) -> str:
@@ -321,7 +351,7 @@ def gate_pair_records(tables: Tables, pairs: pd.DataFrame, language: str, t: Tra
         tooltip = [
             f"{names[0]} – {names[1]}",
             f"{t('level.' + row['level'])} · {t('status.' + row['status'])} ({row['status_date']})",
-            row["status_note_vi"] if language == "vi" else row["status_note_en"],
+            localized(row, language, "status_note"),
         ]
         if row["smart_gate_pilot"]:
             tooltip.append(t("gates.pilot_short"))
@@ -337,6 +367,11 @@ def gate_pair_records(tables: Tables, pairs: pd.DataFrame, language: str, t: Tra
                 "width": 6.0 if row["smart_gate_pilot"] else 3.0,
                 "dash": SOLID if row["status"] == "operating" else DASHED,
                 "tooltip": deck_text("\n".join(tooltip)),
+                "legend": "legend.pilot"
+                if row["smart_gate_pilot"]
+                else "legend.gate_pair"
+                if row["status"] == "operating"
+                else "legend.planned_or_suspended",
             }
         )
     return records

@@ -19,6 +19,7 @@ from loaders.uploads import UserData
 
 from . import layers, model, style
 from .i18n import Translator, localized, nfc
+from .numbers import number
 
 Translate = Translator
 Record = dict[str, Any]
@@ -123,7 +124,7 @@ def _line_records(merged: Tables, route: UserRoute, language: str, t: Translate)
     tooltip = [
         localized(row.to_dict(), language),
         t(f"mode.{route.mode}") if t.has(f"mode.{route.mode}") else route.mode,
-        t("map.computed_length", km=f"{length_km:,.0f}"),
+        t("map.computed_length", km=number(length_km, language)),
         t("map.schematic"),
         t("map.source", sources=layers.source_label(merged, split_ids(row["source_ids"]))),
     ]

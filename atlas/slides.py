@@ -1,10 +1,10 @@
-"""The map on screen as a slide (PNG) or a handout (PDF), drawn on the server with matplotlib.
+"""The map as a slide (PNG) or a handout (PDF), drawn on the server with matplotlib.
 
-No browser: the same records `atlas.layers` builds for the deck are drawn over the embedded Natural
-Earth basemap. Projection is Web Mercator (EPSG:3857), like the app, so a slide shows what the app's
-map shows: the frame is what a 16:9 map of the app's map height (560 px) shows at the view's centre and
-zoom — 996 × 560 CSS pixels, drawn at 2000 × 1125 image pixels (13.33 × 7.5 in at 150 dpi). The frame
-wraps across ±180° the way deck.gl's repeating MapView does.
+A renderer only: it draws a `atlas.content.MapContent` at a view — the records, labels, legend and
+sources the content holds, nothing chosen here. Projection is Web Mercator (`atlas.mercator`), like
+the app, and the frame is what the app's map (`atlas.content.MAP_SIZE_PX`, 996 × 560 CSS pixels)
+shows at that view, drawn at 2000 × 1125 image pixels (13.33 × 7.5 in at 150 dpi). The frame wraps
+across ±180° the way deck.gl's repeating MapView does.
 
 Every figure carries its title, a legend, a scale bar, the sources of what it shows, the date of the
 data and "illustrative, not for navigation". Text is drawn as text: matplotlib's mathtext is off, so a
@@ -19,16 +19,16 @@ import math
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import matplotlib
 import numpy as np
-import pandas as pd
 import shapely
 from matplotlib import font_manager, patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -36,96 +36,42 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from loaders import DataError, Tables, basemap, load_all, split_ids
+from loaders import Tables, basemap
 
-from . import layers, model, style
+from . import layers, style
+from .content import MAP_SIZE_PX, LegendItem, MapContent
 from .deck import basemap_detail
-from .exports import sources_note
-from .i18n import LANGUAGES, Translator, localized, nfc
-from .labels import declutter, text_width_px
+from .exports import content_sources_note, sources_line
+from .i18n import Translator, nfc
+from .numbers import number
+from .mercator import MAX_LAT, WORLD_M, WORLD_PX_AT_ZOOM_0, from_metres, to_metres
 from .views import MapView
-
-MapPage = Literal["overview", "sea_services", "border_gates", "partners"]
-MAP_PAGES: tuple[str, ...] = ("overview", "sea_services", "border_gates", "partners")
-# The sidebar's layer filters (ui.sidebar.LAYER_FILTERS; atlas cannot import ui).
-LAYER_FILTERS: tuple[str, ...] = ("sea", "lanes", "corridors", "air", "gates", "zones", "cities")
 
 FIGURE_SIZE_PX: tuple[int, int] = (2000, 1125)
 DPI = 150
-# The app draws its maps 560 px high; a 16:9 frame of that height is ~996 px wide.
-REFERENCE_HEIGHT_PX = 560.0
-REFERENCE_WIDTH_PX = REFERENCE_HEIGHT_PX * 16 / 9
+REFERENCE_WIDTH_PX, REFERENCE_HEIGHT_PX = MAP_SIZE_PX
 # deck.gl pixels (line widths, dot radii, label sizes) to figure points.
 PT_PER_PX = FIGURE_SIZE_PX[0] / DPI * 72 / REFERENCE_WIDTH_PX
-
-EARTH_RADIUS_M = 6_378_137.0
-WORLD_M = 2 * math.pi * EARTH_RADIUS_M
-MAX_LAT = 85.051129
-_WORLD_PX_AT_ZOOM_0 = 512.0
 
 PREFERRED_FONTS: tuple[str, ...] = ("Noto Sans", "Noto Sans CJK SC")
 FALLBACK_FONT = "DejaVu Sans"
 DISCLAIMER = "Illustrative, not for navigation."
 
 Record = dict[str, Any]
-Shape = Literal["line", "dashed", "dot", "ring", "hollow"]
 
 # One figure at a time: rc_context (PDF font type) is process-wide and downloads render in threads.
 _RENDER_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
-class MapSpec:
-    """What to export: which page's map, in which language, at which view.
+class Page:
+    """One page of a slide deck or handout: a content at a view, optionally with a caption."""
 
-    `layers` are the sidebar filters in force; `service_id`, `closed` and `speed_kn` are the sea
-    services page's choices (closed passages draw the what-if route over the normal one).
-    """
-
-    page: MapPage
-    title: str
+    content: MapContent
     view: MapView
-    language: str = "en"
-    layers: tuple[str, ...] = LAYER_FILTERS
-    show_planned: bool = True
-    service_id: str | None = None
-    closed: tuple[str, ...] = ()
-    speed_kn: float = model.DEFAULT_SPEED_KN
-    subtitle: str = ""
-
-    def __post_init__(self) -> None:
-        if self.page not in MAP_PAGES:
-            raise ValueError(f"unknown map page {self.page!r}; use one of {', '.join(MAP_PAGES)}")
-        if self.language not in LANGUAGES:
-            raise ValueError(f"unknown language {self.language!r}; use one of {', '.join(LANGUAGES)}")
-        unknown = set(self.layers) - set(LAYER_FILTERS)
-        if unknown:
-            raise ValueError(f"unknown layers {sorted(unknown)}; use some of {', '.join(LAYER_FILTERS)}")
-        if self.page == "sea_services" and not self.service_id:
-            raise ValueError("the sea services map needs a service_id")
-
-
-@dataclass(frozen=True)
-class LegendItem:
-    key: str
-    colour: tuple[int, ...]
-    shape: Shape
-
-
-@dataclass(frozen=True)
-class MapContent:
-    """The records one page draws, in drawing order, with their legend and sources."""
-
-    paths: tuple[tuple[str, tuple[Record, ...]], ...]
-    zones: tuple[Record, ...]
-    places: tuple[Record, ...]
-    labels: tuple[Record, ...]
-    legend: tuple[LegendItem, ...]
-    source_ids: tuple[str, ...]
-    plans: tuple[model.ServicePlan, ...] = ()
-    lines: tuple[model.CorridorLine, ...] = ()
-    label_size_px: float = 13.0
-    subtitle: str = ""
+    title: str = ""
+    caption: str = ""
+    extra_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,8 +90,8 @@ class Frame:
 
     def bounds_deg(self) -> tuple[float, float, float, float]:
         """(west, south, east, north) in degrees; west/east leave ±180 when the frame crosses it."""
-        west, south = from_mercator(self.west, self.south)
-        east, north = from_mercator(self.east, self.north)
+        west, south = from_metres(self.west, self.south)
+        east, north = from_metres(self.east, self.north)
         return west, south, east, north
 
 
@@ -182,27 +128,14 @@ def _installed_fonts() -> frozenset[str]:
     return frozenset(entry.name for entry in font_manager.fontManager.ttflist)
 
 
-def to_mercator(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Web Mercator metres (spherical, as EPSG:3857 and deck.gl); latitude is clamped to ±85.05°."""
-    lam = np.radians(np.asarray(lon, dtype=float))
-    phi = np.radians(np.clip(np.asarray(lat, dtype=float), -MAX_LAT, MAX_LAT))
-    return EARTH_RADIUS_M * lam, EARTH_RADIUS_M * np.log(np.tan(np.pi / 4 + phi / 2))
-
-
-def from_mercator(x: float, y: float) -> tuple[float, float]:
-    return math.degrees(x / EARTH_RADIUS_M), math.degrees(
-        2 * math.atan(math.exp(y / EARTH_RADIUS_M)) - math.pi / 2
-    )
-
-
 def view_frame(view: MapView) -> Frame:
     """The 16:9 frame around a view. A frame never spans more than the world once (the zoom is raised
     to fit) and never runs off its top or bottom (the centre moves instead)."""
-    zoom = max(view.zoom, math.log2(REFERENCE_WIDTH_PX / _WORLD_PX_AT_ZOOM_0))
-    metres_per_px = WORLD_M / (_WORLD_PX_AT_ZOOM_0 * 2**zoom)
+    zoom = max(view.zoom, math.log2(REFERENCE_WIDTH_PX / WORLD_PX_AT_ZOOM_0))
+    metres_per_px = WORLD_M / (WORLD_PX_AT_ZOOM_0 * 2**zoom)
     half_w = REFERENCE_WIDTH_PX * metres_per_px / 2
     half_h = REFERENCE_HEIGHT_PX * metres_per_px / 2
-    x, y = (float(v) for v in to_mercator(view.longitude, view.latitude))
+    x, y = (float(v) for v in to_metres(view.longitude, view.latitude))
     y = min(max(y, -WORLD_M / 2 + half_h), WORLD_M / 2 - half_h)
     return Frame(x - half_w, y - half_h, x + half_w, y + half_h, zoom)
 
@@ -210,313 +143,6 @@ def view_frame(view: MapView) -> Frame:
 def view_bounds(view: MapView) -> tuple[float, float, float, float]:
     """(west, south, east, north) in degrees of the 16:9 frame a slide of this view shows."""
     return view_frame(view).bounds_deg()
-
-
-def data_date(tables: Tables) -> str:
-    """The date of the data: when the newest source was last read (as on the Data & sources page)."""
-    latest = pd.to_datetime(tables.sources["accessed_date"]).max()
-    return "undated" if pd.isna(latest) else latest.date().isoformat()
-
-
-def map_content(spec: MapSpec, tables: Tables, t: Translator) -> MapContent:
-    """The records, legend and sources of the page's map, built as the page builds them."""
-    return _PAGE_CONTENT[spec.page](spec, tables, t)
-
-
-def _plan(tables: Tables, service_id: str, closed: tuple[str, ...], speed_kn: float) -> model.ServicePlan:
-    return model.plan_service(tables, service_id, closed, speed_kn)
-
-
-def _place_sources(tables: Tables, ids: Iterable[str]) -> list[str]:
-    rows = tables.places.set_index("id")
-    return [sid for pid in ids for sid in split_ids(rows.loc[pid, "source_ids"])]
-
-
-def _row_sources(frame: pd.DataFrame, key: str, ids: Iterable[str]) -> list[str]:
-    rows = frame.set_index(key)
-    return [sid for rid in ids for sid in split_ids(rows.loc[rid, "source_ids"])]
-
-
-def _labels(dots: Sequence[Record], tables: Tables, language: str) -> tuple[Record, ...]:
-    return tuple(layers.label_records(dots, tables, language))
-
-
-def _corridor_legend(tables: Tables, lines: Sequence[model.CorridorLine]) -> list[LegendItem]:
-    corridors = tables.corridors.set_index("corridor_id")
-    modes = {corridors.loc[c.corridor_id, "mode"] for c in lines}
-    items = [
-        LegendItem(key, tuple(style.CORRIDOR_COLOURS[mode]), "line")
-        for mode, key in (("road", "legend.road"), ("rail", "legend.rail"), ("high_speed_rail", "legend.hsr"))
-        if mode in modes
-    ]
-    if any(corridors.loc[c.corridor_id, "status"] != "operating" for c in lines):
-        items.append(LegendItem("legend.proposed", tuple(style.GREY), "dashed"))
-    return items
-
-
-def _place_legend(dots: Sequence[Record], tables: Tables) -> list[LegendItem]:
-    kinds = set(tables.places.set_index("id").loc[[d["id"] for d in dots], "kind"]) if dots else set()
-    items = [
-        LegendItem(key, tuple(style.PLACE_COLOURS[kind_list[0]]), "dot")
-        for kind_list, key in (
-            (("port", "terminal"), "legend.port"),
-            (("border_gate",), "legend.gate"),
-            (("airport",), "legend.airport"),
-            (("economic_zone", "industrial_park"), "legend.zone"),
-        )
-        if kinds & set(kind_list)
-    ]
-    if any(d["fill"] != d["color"] for d in dots):
-        items.append(LegendItem("legend.planned", tuple(style.GREY), "hollow"))
-    return items
-
-
-def _overview_content(spec: MapSpec, tables: Tables, t: Translator) -> MapContent:
-    on = set(spec.layers)
-    lang = spec.language
-    paths: list[tuple[str, tuple[Record, ...]]] = []
-    legend: list[LegendItem] = []
-    sources: list[str] = []
-    zones: tuple[Record, ...] = ()
-    if "zones" in on:
-        zones = tuple(layers.zone_records(tables, lang, t))
-        sources += _place_sources(tables, [z["id"] for z in zones])
-    lines: list[model.CorridorLine] = []
-    if "corridors" in on:
-        status = tables.corridors.set_index("corridor_id")["status"]
-        lines = [
-            c
-            for c in model.corridor_lines(tables)
-            if spec.show_planned or status[c.corridor_id] == "operating"
-        ]
-        paths.append(("land-corridors", tuple(layers.corridor_records(tables, lines, lang, t))))
-        sources += _row_sources(tables.corridors, "corridor_id", [c.corridor_id for c in lines])
-    if "air" in on:
-        links = model.air_links(tables)
-        paths.append(("air-links", tuple(layers.air_records(tables, links, lang, t))))
-        sources += _row_sources(tables.services, "service_id", [a.service_id for a in links])
-        if links:
-            legend.append(LegendItem("legend.air", tuple(style.AIR_COLOUR), "dashed"))
-    kinds = tables.services.set_index("service_id")["kind"]
-    plans = []
-    routes: list[Record] = []
-    for service_id in model.sea_services(tables):
-        kind = kinds[service_id]
-        if (kind == "scheduled" and "sea" in on) or (kind == "partner_lane" and "lanes" in on):
-            plan = _plan(tables, service_id, (), model.DEFAULT_SPEED_KN)
-            plans.append(plan)
-            routes += layers.service_records(
-                tables,
-                plan,
-                lang,
-                t,
-                width=layers.sailings_width(plan.sailings_per_year),
-                dashed=kind == "partner_lane",
-            )
-    paths.append(("sea-routes", tuple(routes)))
-    sources += _row_sources(tables.services, "service_id", [p.service_id for p in plans])
-    drawn_kinds = {kinds[p.service_id] for p in plans}
-    legend[:0] = [
-        item
-        for kind, item in (
-            ("scheduled", LegendItem("legend.scheduled_service", tuple(style.BLUE), "line")),
-            ("partner_lane", LegendItem("legend.partner_lane", tuple(style.PURPLE), "dashed")),
-        )
-        if kind in drawn_kinds
-    ]
-    legend += _corridor_legend(tables, lines)
-    place_kinds = [
-        k
-        for k, shown in (
-            ("port", True),
-            ("terminal", True),
-            ("airport", "air" in on),
-            ("border_gate", "gates" in on),
-            ("rail_border_station", "gates" in on),
-            ("city", "cities" in on),
-        )
-        if shown
-    ]
-    dots = layers.place_records(tables, lang, t, kinds=place_kinds)
-    if not spec.show_planned:
-        planned = set(tables.places.loc[tables.places["status"] == "planned", "id"])
-        dots = [d for d in dots if d["id"] not in planned]
-    legend += _place_legend(dots, tables)
-    if zones:
-        legend.append(LegendItem("legend.zone", tuple(style.GREEN), "ring"))
-    sources += _place_sources(tables, [d["id"] for d in dots])
-    return MapContent(
-        tuple(paths),
-        zones,
-        tuple(dots),
-        _labels(dots, tables, lang),
-        _dedupe(legend),
-        tuple(dict.fromkeys(sources)),
-        tuple(plans),
-        tuple(lines),
-    )
-
-
-def _sea_content(spec: MapSpec, tables: Tables, t: Translator) -> MapContent:
-    assert spec.service_id is not None  # checked in MapSpec.__post_init__
-    lang = spec.language
-    row = model.service_row(tables, spec.service_id)
-    baseline = _plan(tables, spec.service_id, (), spec.speed_kn)
-    scenario = _plan(tables, spec.service_id, spec.closed, spec.speed_kn) if spec.closed else None
-    paths = [
-        (
-            "sea-routes",
-            tuple(layers.service_records(tables, baseline, lang, t, width=5.0 if scenario is None else 4.0)),
-        )
-    ]
-    legend = [LegendItem("legend.baseline", tuple(style.SERVICE_COLOURS[row["kind"]]), "line")]
-    if scenario is not None:
-        records = layers.service_records(
-            tables,
-            scenario,
-            lang,
-            t,
-            colour=style.SCENARIO_COLOUR,
-            width=4.0,
-            dashed=True,
-            label_key="map.scenario",
-        )
-        paths.append(("scenario-routes", tuple(records)))
-        legend.append(LegendItem("legend.scenario", tuple(style.SCENARIO_COLOUR), "dashed"))
-    stops = [s.place_id for s in baseline.stops]
-    dots = layers.place_records(tables, lang, t, kinds=("port", "terminal"), only=stops)
-    legend += _place_legend(dots, tables)
-    sources = split_ids(row["source_ids"]) + _place_sources(tables, stops)
-    plans = (baseline,) if scenario is None else (baseline, scenario)
-    return MapContent(
-        tuple(paths),
-        (),
-        tuple(dots),
-        _labels(dots, tables, lang),
-        tuple(legend),
-        tuple(dict.fromkeys(sources)),
-        plans,
-        label_size_px=14.0,
-        subtitle=_sea_subtitle(localized(row.to_dict(), lang), baseline, scenario, spec.closed, t),
-    )
-
-
-def _sea_subtitle(
-    name: str,
-    baseline: model.ServicePlan,
-    scenario: model.ServicePlan | None,
-    closed: Sequence[str],
-    t: Translator,
-) -> str:
-    """'Service · 9,731 nm' or 'Service · What-if: Suez Canal · 9,731 → 13,020 nm'."""
-    if scenario is None:
-        return f"{name} · {baseline.rotation.distance_nm:,.0f} nm"
-    # The passages as the user named them ("Red Sea"), not as resolved (Suez, Bab-el-Mandeb).
-    names = ", ".join(t(f"passage.{p}") if t.has(f"passage.{p}") else p for p in closed)
-    distances = f"{baseline.rotation.distance_nm:,.0f} → {scenario.rotation.distance_nm:,.0f} nm"
-    return f"{name} · {t('map.scenario', name=names)} · {distances}"
-
-
-def _border_content(spec: MapSpec, tables: Tables, t: Translator) -> MapContent:
-    lang = spec.language
-    paths: list[tuple[str, tuple[Record, ...]]] = []
-    lines: list[model.CorridorLine] = []
-    sources: list[str] = []
-    if "corridors" in spec.layers:
-        lines = model.corridor_lines(tables)
-        paths.append(("land-corridors", tuple(layers.corridor_records(tables, lines, lang, t))))
-        sources += _row_sources(tables.corridors, "corridor_id", [c.corridor_id for c in lines])
-    shown = tables.gate_pairs
-    if not spec.show_planned:
-        shown = shown.loc[shown["status"] == "operating"]
-    pairs = layers.gate_pair_records(tables, shown, lang, t)
-    paths.append(("gate-pairs", tuple(pairs)))
-    sources += _row_sources(tables.gate_pairs, "pair_id", shown["pair_id"])
-    all_sides = set(tables.gate_pairs["vn_place_id"]) | set(tables.gate_pairs["cn_place_id"])
-    hidden = all_sides - set(shown["vn_place_id"]) - set(shown["cn_place_id"])
-    dots = [
-        d
-        for d in layers.place_records(tables, lang, t, kinds=("border_gate", "rail_border_station", "city"))
-        if d["id"] not in hidden
-    ]
-    sources += _place_sources(tables, [d["id"] for d in dots])
-    legend = [LegendItem("legend.gate_pair", tuple(style.VERMILLION), "line")]
-    if any(p["width"] > 3.0 for p in pairs):
-        legend.append(LegendItem("legend.pilot", tuple(style.VERMILLION), "line"))
-    if any(p["dash"] != layers.SOLID for p in pairs):
-        legend.append(LegendItem("legend.planned_or_suspended", tuple(style.VERMILLION), "dashed"))
-    legend += _corridor_legend(tables, lines) + _place_legend(dots, tables)
-    return MapContent(
-        tuple(paths),
-        (),
-        tuple(dots),
-        _labels(dots, tables, lang),
-        _dedupe(legend),
-        tuple(dict.fromkeys(sources)),
-        (),
-        tuple(lines),
-    )
-
-
-def _partners_content(spec: MapSpec, tables: Tables, t: Translator) -> MapContent:
-    lang = spec.language
-    partner_ids = sorted({pid for v in tables.agreements["place_ids"] for pid in split_ids(v)})
-    kinds = tables.services.set_index("service_id")["kind"]
-    plans = [
-        _plan(tables, sid, (), model.DEFAULT_SPEED_KN)
-        for sid in model.sea_services(tables)
-        if kinds[sid] == "partner_lane"
-    ]
-    lanes = [r for plan in plans for r in layers.service_records(tables, plan, lang, t, dashed=True)]
-    dots = layers.place_records(
-        tables, lang, t, kinds=layers.POINT_KINDS + layers.ZONE_KINDS, only=partner_ids
-    )
-    legend = [LegendItem("legend.partner_lane", tuple(style.PURPLE), "dashed"), *_place_legend(dots, tables)]
-    sources = _row_sources(tables.services, "service_id", [p.service_id for p in plans])
-    sources += _place_sources(tables, [d["id"] for d in dots])
-    sources += [sid for v in tables.agreements["source_ids"] for sid in split_ids(v)]
-    return MapContent(
-        (("sea-routes", tuple(lanes)),),
-        (),
-        tuple(dots),
-        _labels(dots, tables, lang),
-        _dedupe(legend),
-        tuple(dict.fromkeys(sources)),
-        tuple(plans),
-    )
-
-
-_PAGE_CONTENT: dict[str, Callable[[MapSpec, Tables, Translator], MapContent]] = {
-    "overview": _overview_content,
-    "sea_services": _sea_content,
-    "border_gates": _border_content,
-    "partners": _partners_content,
-}
-
-
-def _dedupe(items: Iterable[LegendItem]) -> tuple[LegendItem, ...]:
-    return tuple(dict.fromkeys(items))
-
-
-def map_sources_note(tables: Tables, content: MapContent) -> str:
-    """`atlas.exports.sources_note` for the sources of what the map shows, with the data date."""
-    used = tables.sources.loc[tables.sources["source_id"].isin(content.source_ids)]
-    return sources_note(replace(tables, sources=used), data_date(tables))
-
-
-def sources_line(tables: Tables, source_ids: Iterable[str]) -> list[str]:
-    """'Publisher, date' for each source, once each, in order."""
-    parts = [layers.source_label(tables, [sid]) for sid in source_ids]
-    return list(dict.fromkeys(p for p in parts if p))
-
-
-@functools.lru_cache(maxsize=1)
-def embedded_tables() -> Tables:
-    """The embedded data, for callers that have not loaded it (scripts, tests)."""
-    result = load_all()
-    if result.tables is None:
-        raise DataError(list(result.problems))
-    return result.tables
 
 
 @functools.lru_cache(maxsize=8)
@@ -590,7 +216,7 @@ def _draw_paths(ax: Any, records: Sequence[Record], frame: Frame, zorder: float)
         coords = np.asarray(record["path"], dtype=float)
         if len(coords) < 2:
             continue
-        x, y = to_mercator(coords[:, 0], coords[:, 1])
+        x, y = to_metres(coords[:, 0], coords[:, 1])
         dash = record.get("dash") or layers.SOLID
         linestyle: Any = "-" if not any(dash) else (0, tuple(float(v) for v in dash))
         for offset in _offsets(float(x.min()), float(x.max()), frame):
@@ -619,7 +245,7 @@ def _draw_dots(
 ) -> None:
     xs, ys, faces, edges, sizes = [], [], [], [], []
     for record in records:
-        x, y = (float(v) for v in to_mercator(*record["position"]))
+        x, y = (float(v) for v in to_metres(*record["position"]))
         for offset in _offsets(x, x, frame):
             xs.append(x + offset)
             ys.append(y)
@@ -632,39 +258,33 @@ def _draw_dots(
 
 def _draw_labels(
     ax: Any,
-    labels: Sequence[Record],
+    content: MapContent,
     frame: Frame,
     view: MapView,
-    size_px: float,
     fonts: FontChoice,
     avoid: Sequence[Bbox],
 ) -> list[Text]:
-    """The labels that fit (decluttered as the app does), each beside its dot and flipped to the dot's
-    left where it would run off the right edge. Labels under the title, legend, scale bar or footer
-    are left out rather than half hidden. A white halo, not a box, keeps routes visible under them."""
-    shifted = []
-    for label in labels:
-        x, _ = (float(v) for v in to_mercator(*label["position"]))
-        inside = _in_frame_x(x, frame)
-        if inside is not None:
-            lon = label["position"][0] + (inside - x) / WORLD_M * 360
-            shifted.append(label | {"position": [lon, label["position"][1]]})
-    kept = declutter(shifted, MapView(view.latitude, view.longitude, frame.zoom), size_px)
+    """The content's labels as the screen places them at this view (same declutter, same side of the
+    dot). Labels under the title, legend, scale bar or footer are left out rather than half hidden. A
+    white halo, not a box, keeps routes visible under them."""
+    size_px = content.label_size_px
     mpp = frame.metres_per_px
     renderer = ax.figure.canvas.get_renderer()
     halo = [patheffects.withStroke(linewidth=3.5, foreground="white")]
     artists = []
-    for label in kept:
-        x, y = (float(v) for v in to_mercator(*label["position"]))
-        text = nfc(label["label"])
-        flip = x + (9 + text_width_px(text, size_px)) * mpp > frame.east - 4 * mpp
+    for label in content.placed_labels(MapView(view.latitude, view.longitude, frame.zoom)):
+        x, y = (float(v) for v in to_metres(*label["position"]))
+        x = _in_frame_x(x, frame)
+        if x is None:
+            continue
+        end = label.get("anchor") == "end"
         artist = ax.text(
-            x - 9 * mpp if flip else x + 9 * mpp,
+            x - 9 * mpp if end else x + 9 * mpp,
             y,
-            text,
+            nfc(label["label"]),
             fontsize=size_px * PT_PER_PX,
             family=list(fonts.families),
-            ha="right" if flip else "left",
+            ha="right" if end else "left",
             va="center",
             color=_hex(style.BLACK),
             zorder=7,
@@ -696,7 +316,7 @@ class ScaleBar:
 def scale_bar(frame: Frame, share: float = 0.16) -> ScaleBar:
     """A round number of kilometres about `share` of the frame wide, true at the frame's centre
     latitude: Web Mercator draws a ground length ℓ at latitude φ as ℓ / cos φ metres."""
-    _, latitude = from_mercator(0.0, (frame.south + frame.north) / 2)
+    _, latitude = from_metres(0.0, (frame.south + frame.north) / 2)
     stretch = 1 / math.cos(math.radians(latitude))
     km = _nice_km(share * (frame.east - frame.west) / stretch / 1000)
     return ScaleBar(km, km * 1000 * stretch, latitude)
@@ -712,7 +332,7 @@ def _draw_scale_bar(ax: Any, frame: Frame, bottom_frac: float, t: Translator, fo
     x0 = frame.west + 0.02 * width_m
     y0 = frame.south + (bottom_frac + 0.035) * height_m
     bar_h = 0.008 * height_m
-    text = f"{km:,.0f} km" if km >= 1 else f"{km:g} km"
+    text = t("unit.km_value", value=number(km, t.language, 0 if km >= 1 else 1))
     if north - south > 8:
         text += " · " + t("export.scale_at", lat=f"{abs(lat):.0f}°{'N' if lat >= 0 else 'S'}")
     label = ax.text(
@@ -804,17 +424,17 @@ def _wrap(
     return lines
 
 
-def render_map_figure(spec: MapSpec, tables: Tables | None = None) -> Figure:
-    """The map of `spec` as a 16:9 matplotlib Figure (2000 × 1125 px at 150 dpi), not attached to
-    pyplot. `map_png` / `map_pdf` draw it and also write the file's metadata."""
+def render_map_figure(content: MapContent, view: MapView, tables: Tables, title: str = "") -> Figure:
+    """The content at `view` as a 16:9 matplotlib Figure (2000 × 1125 px at 150 dpi), not attached
+    to pyplot (`title` replaces the content's). `map_png` / `map_pdf` draw it and write its metadata."""
     with _RENDER_LOCK:
-        return _render(spec, tables or embedded_tables(), choose_fonts())[0]
+        return _render(Page(content, view, title=title), tables, choose_fonts())
 
 
-def _render(spec: MapSpec, tables: Tables, fonts: FontChoice) -> tuple[Figure, MapContent]:
-    t = Translator(tables.translations, spec.language)
-    content = map_content(spec, tables, t)
-    frame = view_frame(spec.view)
+def _render(page: Page, tables: Tables, fonts: FontChoice) -> Figure:
+    content, view = page.content, page.view
+    t = Translator(tables.translations, content.spec.language)
+    frame = view_frame(view)
     fig = Figure(figsize=(FIGURE_SIZE_PX[0] / DPI, FIGURE_SIZE_PX[1] / DPI), dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
@@ -824,22 +444,31 @@ def _render(spec: MapSpec, tables: Tables, fonts: FontChoice) -> tuple[Figure, M
     ax.set_aspect("equal", adjustable="box")
     ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor=_rgba(style.SEA_FILL), zorder=0))
 
-    _draw_basemap(ax, frame, spec.view)
-    _draw_dots(ax, content.zones, frame, filled=False, line_px=2.5, zorder=3)
-    for index, (_, records) in enumerate(content.paths):
-        _draw_paths(ax, records, frame, zorder=4 + index / 10)
-    _draw_dots(ax, content.places, frame, filled=True, line_px=2, zorder=6)
+    _draw_basemap(ax, frame, view)
+    for index, layer in enumerate(content.layers):
+        if layer.kind == "path":
+            _draw_paths(ax, layer.records, frame, zorder=4 + index / 10)
+        elif layer.kind == "dots":
+            _draw_dots(ax, layer.records, frame, filled=True, line_px=2, zorder=6)
+        else:
+            _draw_dots(
+                ax, layer.records, frame, filled=False, line_px=2.5 if layer.id == "zones" else 4, zorder=3
+            )
 
-    footer = _draw_footer(fig, tables, content, t, fonts)
-    overlays = [footer, *_draw_title(fig, spec.title, spec.subtitle or content.subtitle, fonts)]
+    sources = (*content.source_ids, *page.extra_sources)
+    footer = _draw_footer(fig, tables, sources, content.data_date, t, fonts)
+    title = page.title or content.title
+    overlays = [footer, *_draw_title(fig, title, page.caption or content.subtitle, fonts)]
     if content.legend:
         overlays.append(_draw_legend(fig, content.legend, footer, t, fonts))
     overlays.append(_draw_scale_bar(ax, frame, footer.height / FIGURE_SIZE_PX[1], t, fonts))
-    _draw_labels(ax, content.labels, frame, spec.view, content.label_size_px, fonts, overlays)
-    return fig, content
+    _draw_labels(ax, content, frame, view, fonts, overlays)
+    return fig
 
 
-def _draw_footer(fig: Figure, tables: Tables, content: MapContent, t: Translator, fonts: FontChoice) -> Bbox:
+def _draw_footer(
+    fig: Figure, tables: Tables, source_ids: Sequence[str], date: str, t: Translator, fonts: FontChoice
+) -> Bbox:
     """Data date, disclaimer, basemap credit and the map's sources along the bottom edge."""
     size = 8.5
     prop = FontProperties(family=list(fonts.families), size=size)
@@ -848,11 +477,9 @@ def _draw_footer(fig: Figure, tables: Tables, content: MapContent, t: Translator
     def measure(text: str) -> float:
         return renderer.get_text_width_height_descent(text, prop, ismath=False)[0]
 
-    first = "  ·  ".join(
-        [t("export.data_as_of", date=data_date(tables)), t("export.basemap"), "Corridor Atlas"]
-    )
+    first = "  ·  ".join([t("export.data_as_of", date=date), t("export.basemap"), "Corridor Atlas"])
     sources = _wrap(
-        sources_line(tables, content.source_ids),
+        sources_line(tables, source_ids),
         t("export.sources", sources=""),
         FIGURE_SIZE_PX[0] * 0.976,
         measure,
@@ -949,22 +576,16 @@ def _draw_legend(
     return legend.get_window_extent(fig.canvas.get_renderer())
 
 
-def _metadata(spec: MapSpec, tables: Tables, content: MapContent, fonts: FontChoice) -> dict[str, str]:
-    return {
-        "Title": nfc(spec.title),
-        "Subject": map_sources_note(tables, content),
-        "Keywords": fonts.note,
-        "Creator": "Corridor Atlas",
-    }
+def _metadata(title: str, note: str, fonts: FontChoice) -> dict[str, str]:
+    return {"Title": nfc(title), "Subject": note, "Keywords": fonts.note, "Creator": "Corridor Atlas"}
 
 
-def map_png(spec: MapSpec, tables: Tables | None = None) -> bytes:
+def map_png(content: MapContent, view: MapView, tables: Tables) -> bytes:
     """The slide as PNG, 2000 × 1125 px; its text chunks hold the title, sources and fonts used."""
-    tables = tables or embedded_tables()
     with _RENDER_LOCK:
         fonts = choose_fonts()
-        fig, content = _render(spec, tables, fonts)
-        meta = _metadata(spec, tables, content, fonts)
+        fig = _render(Page(content, view), tables, fonts)
+        meta = _metadata(content.title, content_sources_note(tables, content), fonts)
         png_meta = {
             "Title": meta["Title"],
             "Description": meta["Subject"],
@@ -977,17 +598,28 @@ def map_png(spec: MapSpec, tables: Tables | None = None) -> bytes:
         return buffer.getvalue()
 
 
-def map_pdf(spec: MapSpec, tables: Tables | None = None) -> bytes:
+def map_pdf(content: MapContent, view: MapView, tables: Tables) -> bytes:
     """The slide as a one-page PDF with embedded (TrueType, searchable) fonts and the sources in its
     metadata."""
-    tables = tables or embedded_tables()
+    return pages_pdf([Page(content, view)], tables, content.title)
+
+
+def pages_pdf(pages: Sequence[Page], tables: Tables, title: str) -> bytes:
+    """Several pages in one PDF (the tour handout: one page per scene with its map, title, caption
+    and sources)."""
     with _RENDER_LOCK:
         fonts = choose_fonts()
-        fig, content = _render(spec, tables, fonts)
-        meta: dict[str, Any] = _metadata(spec, tables, content, fonts) | {"CreationDate": None}
+        notes = [content_sources_note(tables, page.content, page.extra_sources) for page in pages]
+        meta: dict[str, Any] = _metadata(
+            title, notes[0] if len(notes) == 1 else "\n".join(dict.fromkeys(notes)), fonts
+        )
         buffer = io.BytesIO()
-        with matplotlib.rc_context({"pdf.fonttype": 42}):
-            fig.savefig(buffer, format="pdf", dpi=DPI, metadata=meta)
+        with (
+            matplotlib.rc_context({"pdf.fonttype": 42}),
+            PdfPages(buffer, metadata=meta | {"CreationDate": None}) as pdf,
+        ):
+            for page in pages:
+                pdf.savefig(_render(page, tables, fonts), dpi=DPI)
         return buffer.getvalue()
 
 

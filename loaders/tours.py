@@ -1,9 +1,8 @@
 """Presentation tours: ordered scenes kept as CSV in data/tours/, read and checked against the tables.
 
-    python -m loaders.tours [TOUR_ID ...]
-
-prints every problem of the named tours (all tours by default) as `file:row:field: what — what to do`
-and exits 1 if there is any. The schema is described in data/tours/README.md.
+The app's vocabulary (its languages, map kinds and view presets) comes from the caller as a
+`TourVocabulary`: loaders know data/, not the app (`python -m atlas.tour` is the command-line check).
+The schema is described in data/tours/README.md.
 
 Every caption fact must come from the curated tables: a scene lists the rows that back its caption in
 `facts` (`table:id`), each of those rows must share a source with the scene's `source_ids`, and every
@@ -13,8 +12,7 @@ number in `caption_en` must appear in one of those rows.
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,35 +20,48 @@ from pathlib import Path
 import pandas as pd
 
 import geo
-from atlas.i18n import LANGUAGES
-from atlas.views import VIEW_PRESETS
 
 from ._checks import column_cells, row_shape_problems
 from ._paths import resolve_data_dir
 from ._problems import Problem
 from ._read import RawTable, text_problems
 from ._validation import read_raw_table
-from .bundle import Tables, load_all
+from .bundle import Tables
 from .tables import split_ids
 
 TOURS_DIRNAME = "tours"
-PAGE_KINDS: tuple[str, ...] = ("overview", "sea", "gates", "partners")
-COLUMNS: tuple[str, ...] = (
-    "scene",
-    "page_kind",
-    "service_id",
-    "closed",
-    "view",
-    "highlight",
-    *(f"title_{lang}" for lang in LANGUAGES),
-    *(f"caption_{lang}" for lang in LANGUAGES),
-    "facts",
-    "source_ids",
-    "notes",
-)
-REQUIRED: frozenset[str] = frozenset(
-    ("scene", "page_kind", "view", "facts", "source_ids", *(f"title_{lang}" for lang in LANGUAGES))
-) | {f"caption_{lang}" for lang in LANGUAGES}
+
+
+@dataclass(frozen=True)
+class TourVocabulary:
+    """What the app can show: its languages, map kinds (the pages' URL paths) and view presets."""
+
+    languages: tuple[str, ...]
+    page_kinds: tuple[str, ...]
+    view_presets: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (
+            "scene",
+            "page_kind",
+            "service_id",
+            "closed",
+            "view",
+            "highlight",
+            *(f"title_{lang}" for lang in self.languages),
+            *(f"caption_{lang}" for lang in self.languages),
+            "facts",
+            "source_ids",
+            "notes",
+        )
+
+    @property
+    def required(self) -> frozenset[str]:
+        texts = {f"{stem}_{lang}" for stem in ("title", "caption") for lang in self.languages}
+        return frozenset(("scene", "page_kind", "view", "facts", "source_ids", *texts))
+
+
 # table name in Tables → its id column. Cargo has no single id: a fact names the service whose cargo
 # list the caption quotes.
 FACT_TABLES: dict[str, str] = {
@@ -105,7 +116,9 @@ def tour_ids(data_dir: Path | str | None = None) -> list[str]:
     return sorted(path.stem for path in directory.glob("*.csv") if _TOUR_ID.fullmatch(path.stem))
 
 
-def load_tour(tour_id: str, tables: Tables, data_dir: Path | str | None = None) -> TourLoad:
+def load_tour(
+    tour_id: str, tables: Tables, vocabulary: TourVocabulary, data_dir: Path | str | None = None
+) -> TourLoad:
     """Read and check one tour. `tour_id` may come from a URL: only names listed on disk are opened."""
     label = f"{TOURS_DIRNAME}/{tour_id}.csv"
     if tour_id not in tour_ids(data_dir):
@@ -118,15 +131,15 @@ def load_tour(tour_id: str, tables: Tables, data_dir: Path | str | None = None) 
     table, problems = read_raw_table(tours_dir(data_dir) / f"{tour_id}.csv", label)
     if table is None:
         return TourLoad(tour_id, None, tuple(problems))
-    problems = validate_tour_table(table, tables)
+    problems = validate_tour_table(table, tables, vocabulary)
     if problems:
         return TourLoad(tour_id, None, tuple(problems))
-    return TourLoad(tour_id, tuple(_row(cells) for _, cells in column_cells(table, "scene")), ())
+    return TourLoad(tour_id, tuple(_row(cells, vocabulary) for _, cells in column_cells(table, "scene")), ())
 
 
-def validate_tour_table(table: RawTable, tables: Tables) -> list[Problem]:
+def validate_tour_table(table: RawTable, tables: Tables, vocabulary: TourVocabulary) -> list[Problem]:
     """Every problem in a tour file: columns, numbering, kinds, ids, views, captions, facts."""
-    problems = _header_problems(table)
+    problems = _header_problems(table, vocabulary.columns)
     if problems:
         return problems
     _, problems = row_shape_problems(table)
@@ -134,7 +147,7 @@ def validate_tour_table(table: RawTable, tables: Tables) -> list[Problem]:
     known = _known_ids(tables)
     numbers: list[tuple[int, int]] = []
     for line, cells in column_cells(table, "scene"):
-        problems += _required_problems(table.file, line, cells)
+        problems += _required_problems(table.file, line, cells, vocabulary)
         if cells["scene"].isdigit():
             numbers.append((int(cells["scene"]), line))
         elif cells["scene"]:
@@ -143,21 +156,21 @@ def validate_tour_table(table: RawTable, tables: Tables) -> list[Problem]:
                     table.file, line, "scene", f"{cells['scene']!r} is not a scene number", "use 1, 2, 3 …"
                 )
             )
-        problems += _kind_problems(table.file, line, cells, tables)
+        problems += _kind_problems(table.file, line, cells, tables, vocabulary.page_kinds)
         problems += _id_problems(
             table.file, line, "highlight", cells["highlight"], known["places"], "places.csv"
         )
         problems += _id_problems(
             table.file, line, "source_ids", cells["source_ids"], known["sources"], "sources.csv"
         )
-        if cells["view"] and not is_view(cells["view"]):
+        if cells["view"] and not is_view(cells["view"], vocabulary.view_presets):
             problems.append(
                 Problem(
                     table.file,
                     line,
                     "view",
                     f"{cells['view']!r} is not a map view",
-                    f"use a preset ({', '.join(VIEW_PRESETS)}) or lat,lon,zoom "
+                    f"use fit, a preset ({', '.join(vocabulary.view_presets)}) or lat,lon,zoom "
                     f"with -85 ≤ lat ≤ 85, -180 ≤ lon ≤ 180, 0 ≤ zoom ≤ {_MAX_ZOOM:g}",
                 )
             )
@@ -185,9 +198,9 @@ def validate_tour_table(table: RawTable, tables: Tables) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.row or 0, p.field or ""))
 
 
-def is_view(value: str) -> bool:
-    """A preset name, or `lat,lon,zoom` inside the map's range."""
-    if value in VIEW_PRESETS:
+def is_view(value: str, presets: Sequence[str]) -> bool:
+    """`fit`, a preset name, or `lat,lon,zoom` inside the map's range."""
+    if value == "fit" or value in presets:
         return True
     parts = value.split(",")
     if len(parts) != 3:
@@ -210,14 +223,14 @@ def caption_numbers(text: str) -> set[Decimal]:
     return found
 
 
-def _header_problems(table: RawTable) -> list[Problem]:
+def _header_problems(table: RawTable, columns: Sequence[str]) -> list[Problem]:
     problems = []
     for name in table.header:
-        if name not in COLUMNS:
+        if name not in columns:
             problems.append(
-                Problem(table.file, 1, name, "unknown column", f"remove it or use: {', '.join(COLUMNS)}")
+                Problem(table.file, 1, name, "unknown column", f"remove it or use: {', '.join(columns)}")
             )
-    for name in COLUMNS:
+    for name in columns:
         if name not in table.header:
             problems.append(
                 Problem(
@@ -225,20 +238,22 @@ def _header_problems(table: RawTable) -> list[Problem]:
                     1,
                     name,
                     "column is missing",
-                    f"add it to the header; the columns are: {', '.join(COLUMNS)}",
+                    f"add it to the header; the columns are: {', '.join(columns)}",
                 )
             )
     return problems
 
 
-def _required_problems(file: str, line: int, cells: Mapping[str, str]) -> list[Problem]:
+def _required_problems(
+    file: str, line: int, cells: Mapping[str, str], vocabulary: TourVocabulary
+) -> list[Problem]:
     problems = []
-    for name in sorted(REQUIRED):
+    for name in sorted(vocabulary.required):
         if cells[name]:
             continue
         if name.startswith(("title_", "caption_")):
             stem, lang = name.split("_")
-            action = f"write the {stem} in all three languages ({', '.join(LANGUAGES)})"
+            action = f"write the {stem} in all three languages ({', '.join(vocabulary.languages)})"
             problems.append(Problem(file, line, name, f"{stem} in {lang!r} is missing", action))
         else:
             problems.append(
@@ -247,17 +262,19 @@ def _required_problems(file: str, line: int, cells: Mapping[str, str]) -> list[P
     return problems
 
 
-def _kind_problems(file: str, line: int, cells: Mapping[str, str], tables: Tables) -> list[Problem]:
+def _kind_problems(
+    file: str, line: int, cells: Mapping[str, str], tables: Tables, page_kinds: Sequence[str]
+) -> list[Problem]:
     """The page kind, and the service and closures it allows."""
     kind, service_id = cells["page_kind"], cells["service_id"]
-    if kind and kind not in PAGE_KINDS:
+    if kind and kind not in page_kinds:
         return [
             Problem(
                 file,
                 line,
                 "page_kind",
                 f"{kind!r} is not a page kind",
-                f"use one of: {', '.join(PAGE_KINDS)}",
+                f"use one of: {', '.join(page_kinds)}",
             )
         ]
     services = tables.services.set_index("service_id")
@@ -274,19 +291,21 @@ def _kind_problems(file: str, line: int, cells: Mapping[str, str], tables: Table
         )
         return problems
     mode = services.loc[service_id, "mode"] if service_id else None
-    if kind == "sea" and mode != "sea":
+    if kind == "sea_services" and mode != "sea":
         problems.append(
             Problem(
                 file,
                 line,
                 "service_id",
-                "a sea scene needs a sea service",
+                "a sea_services scene needs a sea service",
                 "name a service whose mode is sea",
             )
         )
-    if kind == "gates" and service_id:
+    if kind == "border_gates" and service_id:
         problems.append(
-            Problem(file, line, "service_id", "a gates scene shows no service", "leave service_id empty")
+            Problem(
+                file, line, "service_id", "a border_gates scene shows no service", "leave service_id empty"
+            )
         )
     if kind == "partners" and service_id and services.loc[service_id, "kind"] != "partner_lane":
         problems.append(
@@ -295,7 +314,7 @@ def _kind_problems(file: str, line: int, cells: Mapping[str, str], tables: Table
                 line,
                 "service_id",
                 f"{service_id!r} is not a partner lane",
-                "name a service whose kind is partner_lane, or use a sea scene",
+                "name a service whose kind is partner_lane, or use a sea_services scene",
             )
         )
     closable = (*geo.CLOSABLE_PASSAGES, *geo.SHORTHANDS)
@@ -306,14 +325,14 @@ def _kind_problems(file: str, line: int, cells: Mapping[str, str], tables: Table
                     file, line, "closed", f"{name!r} is not a passage", f"use some of: {', '.join(closable)}"
                 )
             )
-    if cells["closed"] and kind != "sea":
+    if cells["closed"] and kind != "sea_services":
         problems.append(
             Problem(
                 file,
                 line,
                 "closed",
-                "only a sea scene can close passages",
-                "set page_kind to sea with a sea service, or leave closed empty",
+                "only a sea_services scene can close passages",
+                "set page_kind to sea_services with a sea service, or leave closed empty",
             )
         )
     return problems
@@ -407,7 +426,7 @@ def _known_ids(tables: Tables) -> dict[str, set[str]]:
     return {"places": set(tables.places["id"]), "sources": set(tables.sources["source_id"])}
 
 
-def _row(cells: Mapping[str, str]) -> TourRow:
+def _row(cells: Mapping[str, str], vocabulary: TourVocabulary) -> TourRow:
     return TourRow(
         scene=int(cells["scene"]),
         page_kind=cells["page_kind"],
@@ -415,32 +434,8 @@ def _row(cells: Mapping[str, str]) -> TourRow:
         closed=tuple(split_ids(cells["closed"])),
         view=cells["view"],
         highlight=tuple(split_ids(cells["highlight"])),
-        titles={lang: cells[f"title_{lang}"] for lang in LANGUAGES},
-        captions={lang: cells[f"caption_{lang}"] for lang in LANGUAGES},
+        titles={lang: cells[f"title_{lang}"] for lang in vocabulary.languages},
+        captions={lang: cells[f"caption_{lang}"] for lang in vocabulary.languages},
         facts=tuple(split_ids(cells["facts"])),
         source_ids=tuple(split_ids(cells["source_ids"])),
     )
-
-
-def main(argv: Iterable[str] | None = None) -> int:
-    names = list(sys.argv[1:] if argv is None else argv)
-    result = load_all()
-    if result.tables is None:
-        for problem in result.problems:
-            print(problem)
-        print("fix the tables first: python -m loaders.validate")
-        return 1
-    failed = 0
-    for tour_id in names or tour_ids():
-        load = load_tour(tour_id, result.tables)
-        for problem in load.problems:
-            print(problem)
-        if load.problems:
-            failed += 1
-        else:
-            print(f"{TOURS_DIRNAME}/{tour_id}.csv: {len(load.rows or ())} scenes valid")
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -74,7 +74,7 @@ def test_closing_panama_leaves_the_los_angeles_lane_unchanged() -> None:
 
 @pytest.mark.parametrize(
     ("language", "names"),
-    [("vi", {"Lạng Sơn", "Hải Phòng"}), ("zh", {"谅山", "海防"})],
+    [("vi", {"Lạng Sơn", "Đồng Đăng"}), ("zh", {"谅山", "同登"})],
     ids=["vi", "zh"],
 )
 def test_language_switch_translates_page_and_map_labels(language: str, names: set[str]) -> None:
@@ -146,7 +146,8 @@ def test_mangled_link_opens_the_default_page() -> None:
     assert at.selectbox(key="service").value == sea_services(loaders.load_all(geography=False).tables)[0]
     assert at.multiselect(key="closed").value == ["panama"]
     assert at.slider(key="speed").value == 14.0
-    assert at.query_params["view"] == "asia"
+    # An unreadable view falls back to fitting the map's content, which the link then leaves out.
+    assert "view" not in at.query_params
 
 
 def test_link_with_nan_speed_opens_the_page() -> None:

@@ -32,7 +32,7 @@ PAGES = [
     ("overview.py", "overview.title", True),
     ("sea_services.py", "sea.title", True),
     ("border_gates.py", "gates.title", True),
-    ("cargo.py", "cargo.title", False),
+    ("cargo.py", "cargo.title", True),
     ("partners.py", "partners.title", True),
     ("data_sources.py", "data.title", False),
     ("presentation.py", None, True),

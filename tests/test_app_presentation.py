@@ -17,8 +17,7 @@ from streamlit.util import calc_hash
 
 import loaders
 from atlas.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
-from atlas.tour import HIGHLIGHT_LAYER_ID, Tour, build_tour
-from loaders.tours import load_tour
+from atlas.tour import HIGHLIGHT_LAYER_ID, Tour, load_scenes
 from ui.auth import PASSCODE_ENV
 from ui.presentation import PRESENTATION_CSS, plain_markdown
 
@@ -38,9 +37,9 @@ def open_app(monkeypatch: pytest.MonkeyPatch) -> None:
 def story() -> Tour:
     result = loaders.load_all(geography=False)
     assert result.tables is not None
-    loaded = load_tour("story", result.tables)
-    assert loaded.rows is not None
-    return build_tour("story", loaded.rows)
+    tour, problems = load_scenes("story", result.tables)
+    assert tour is not None, problems
+    return tour
 
 
 @functools.cache

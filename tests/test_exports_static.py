@@ -19,8 +19,10 @@ import pytest
 from PIL import Image, ImageStat
 from streamlit.testing.v1 import AppTest
 
-from atlas import slides, style
-from atlas.i18n import Translator
+from atlas import export, slides, style
+from atlas.content import data_date
+from atlas.exports import sources_line
+from atlas.spec import MapSpec
 from atlas.views import VIEW_PRESETS, MapView
 
 REQUIRE_ENV = "CORRIDOR_ATLAS_REQUIRE_BROWSER"
@@ -30,7 +32,7 @@ CJK = re.compile("[\u4e00-\u9fff]")
 
 @pytest.fixture(scope="module")
 def tables():
-    return slides.embedded_tables()
+    return export.embedded_tables()
 
 
 @pytest.fixture(scope="module")
@@ -44,26 +46,25 @@ def noto() -> None:
         pytest.skip(message)
 
 
-def spec_for(tables, page: str, view: str, language: str, **kwargs) -> slides.MapSpec:
-    title_key = {
-        "overview": "overview.title",
-        "sea_services": "sea.title",
-        "border_gates": "gates.title",
-        "partners": "partners.title",
-    }[page]
-    title = Translator(tables.translations, language)(title_key)
-    return slides.MapSpec(page=page, title=title, view=VIEW_PRESETS[view], language=language, **kwargs)
+def spec_for(tables, page: str, view: str, language: str, **kwargs) -> MapSpec:
+    return MapSpec(kind=page, language=language, view_name=view, view=VIEW_PRESETS[view], **kwargs)
+
+
+def drawn(tables, spec: MapSpec):
+    """The content a spec shows and the view it is drawn at (what the export panel passes)."""
+    content = export.content_for(spec, tables)
+    return content, content.view()
 
 
 @pytest.fixture(scope="module")
 def overview_png(tables, noto) -> bytes:
-    return slides.map_png(spec_for(tables, "overview", "world", "en"), tables)
+    return slides.map_png(*drawn(tables, spec_for(tables, "overview", "world", "en")), tables)
 
 
 @pytest.fixture(scope="module")
 def overview_vi_figure(tables, noto):
     """The overview of the Gulf of Tonkin in Vietnamese, drawn once (as map_png would)."""
-    fig = slides.render_map_figure(spec_for(tables, "overview", "tonkin", "vi"), tables)
+    fig = slides.render_map_figure(*drawn(tables, spec_for(tables, "overview", "tonkin", "vi")), tables)
     fig.savefig(io.BytesIO(), format="png", dpi=slides.DPI)
     return fig
 
@@ -120,13 +121,13 @@ def test_vietnamese_figure_keeps_diacritics_in_nfc(overview_vi_figure) -> None:
 
 def test_footer_names_sources_date_and_disclaimer(tables, overview_vi_figure) -> None:
     texts = "\n".join(slides.text_artists(overview_vi_figure))
-    date = slides.data_date(tables)
+    date = data_date(tables)
 
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
     assert f"Dữ liệu tính đến {date}. Chỉ để minh họa, không dùng để hàng hải." in texts
     assert "Nguồn: " in texts
     assert "Natural Earth" in texts
-    publishers = {label.split(",")[0] for label in slides.sources_line(tables, tables.sources["source_id"])}
+    publishers = {label.split(",")[0] for label in sources_line(tables, tables.sources["source_id"])}
     assert any(publisher in texts for publisher in publishers)
 
 
@@ -147,17 +148,18 @@ def test_labels_stay_clear_of_title_legend_and_footer(overview_vi_figure) -> Non
 def test_chinese_border_map_draws_characters(tables, noto) -> None:
     """Drawing to PNG and PDF raises if a glyph is missing (pytest turns the warning into an error)."""
     spec = spec_for(tables, "border_gates", "border", "zh")
-    fig = slides.render_map_figure(spec, tables)
+    fig = slides.render_map_figure(*drawn(tables, spec), tables)
     labels = [a.get_text() for a in fig.axes[0].texts]
 
     assert any(CJK.search(label) for label in labels), labels
-    assert Image.open(io.BytesIO(slides.map_png(spec, tables))).size == (2000, 1125)
-    assert slides.map_pdf(spec, tables).startswith(b"%PDF")
+    assert Image.open(io.BytesIO(slides.map_png(*drawn(tables, spec), tables))).size == (2000, 1125)
+    assert slides.map_pdf(*drawn(tables, spec), tables).startswith(b"%PDF")
 
 
 def test_pdf_is_one_page_with_sources_in_its_metadata(tables, noto) -> None:
     pdf = slides.map_pdf(
-        spec_for(tables, "sea_services", "suez", "en", service_id="lane_haiphong_antwerp"), tables
+        *drawn(tables, spec_for(tables, "sea_services", "suez", "en", service_id="lane_haiphong_antwerp")),
+        tables,
     )
 
     assert pdf.startswith(b"%PDF-")
@@ -171,7 +173,7 @@ def test_png_metadata_names_sources_and_fonts(overview_png: bytes) -> None:
     info = Image.open(io.BytesIO(overview_png)).info
 
     assert info["Title"] == "Corridor Atlas: Hai Phong's trade corridors"
-    assert "data as of" in info["Description"] and "Sources:" in info["Description"]
+    assert "Data as of" in info["Description"] and "Sources:" in info["Description"]
     assert info["Disclaimer"] == "Illustrative, not for navigation."
     assert info["Comment"].startswith("fonts: Noto Sans, Noto Sans CJK SC")
 
@@ -180,9 +182,9 @@ def test_scenario_slide_says_what_was_closed(tables, noto) -> None:
     spec = spec_for(
         tables, "sea_services", "suez", "en", service_id="lane_haiphong_antwerp", closed=("red_sea",)
     )
-    content = slides.map_content(spec, tables, Translator(tables.translations, "en"))
+    content, _ = drawn(tables, spec)
 
-    assert [layer_id for layer_id, _ in content.paths] == ["sea-routes", "scenario-routes"]
+    assert [layer.id for layer in content.layers if layer.kind == "path"] == ["sea-routes", "scenario-routes"]
     assert "What-if: Red Sea" in content.subtitle
     assert re.search(r"[\d,]+ → [\d,]+ nm", content.subtitle)
 
@@ -238,19 +240,12 @@ def test_scale_bar_is_true_at_the_frame_latitude(latitude: float) -> None:
 
 
 def test_spec_rejects_what_no_page_draws() -> None:
-    view = VIEW_PRESETS["world"]
-    with pytest.raises(ValueError, match="unknown map page"):
-        slides.MapSpec(page="cargo", title="x", view=view)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="service_id"):
-        slides.MapSpec(page="sea_services", title="x", view=view)
+    with pytest.raises(ValueError, match="unknown map kind"):
+        MapSpec(kind="cinema")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown layers"):
-        slides.MapSpec(page="overview", title="x", view=view, layers=("ships",))
-
-
-def test_layer_filters_match_the_sidebar() -> None:
-    from ui.sidebar import LAYER_FILTERS
-
-    assert slides.LAYER_FILTERS == LAYER_FILTERS
+        MapSpec(kind="overview", layers=("ships",))
+    with pytest.raises(ValueError, match="unknown language"):
+        MapSpec(kind="overview", language="fr")
 
 
 def test_sources_wrap_into_three_lines_and_count_the_rest() -> None:
@@ -265,14 +260,14 @@ def test_sources_wrap_into_three_lines_and_count_the_rest() -> None:
 
 
 PANEL_SCRIPT = """
-from atlas.slides import MapSpec
+from atlas.spec import MapSpec
 from atlas.views import VIEW_PRESETS
 from ui import data
 from ui.export_panel import export_panel
 
 t = data.translator("vi")
-spec = MapSpec(page="overview", title=t("overview.title"), view=VIEW_PRESETS["tonkin"], language="vi")
-export_panel(spec, t)
+content = data.content(MapSpec(kind="overview", language="vi", view_name="tonkin", view=VIEW_PRESETS["tonkin"]))
+export_panel(content, content.view(), t)
 """
 
 
@@ -294,20 +289,19 @@ def test_export_panel_offers_six_downloads_in_the_language() -> None:
 
 
 def test_selection_downloads_carry_sources_and_date(tables) -> None:
-    from ui import export_panel
-
     spec = spec_for(tables, "sea_services", "suez", "en", service_id="lane_haiphong_antwerp")
-    date = slides.data_date(tables)
+    content, view = drawn(tables, spec)
+    date = data_date(tables)
 
-    csv = export_panel._places_csv(spec, tables).decode("utf-8-sig").splitlines()
+    csv = export.WRITERS["csv"](content, view, tables).decode("utf-8-sig").splitlines()
     assert csv[0].split(",")[-2:] == ["sources", "data_as_of"]
     assert len(csv) == 1 + 2 and all(line.endswith(date) for line in csv[1:])
 
-    geojson = json.loads(export_panel._routes_geojson(spec, tables))
+    geojson = json.loads(export.WRITERS["geojson"](content, view, tables))
     assert {f["properties"]["kind"] for f in geojson["features"]} == {"sea_leg"}
-    assert f"data as of {date}" in geojson["corridor_atlas_sources"]
+    assert f"data as of {date}" in geojson["corridor_atlas_sources"].lower()
 
-    assert export_panel._geopackage(spec, tables).startswith(b"SQLite format 3\x00")
+    assert export.WRITERS["gpkg"](content, view, tables).startswith(b"SQLite format 3\x00")
 
 
 def test_names_are_drawn_as_text_not_mathtext(tables, noto) -> None:
@@ -318,14 +312,12 @@ def test_names_are_drawn_as_text_not_mathtext(tables, noto) -> None:
         places["id"] == "antwerp", ["name_en", "name_vi", "name_zh", "label_en", "label_vi", "label_zh"]
     ] = name
     hostile = replace(tables, places=places)
-    spec = slides.MapSpec(
-        page="sea_services",
-        title="Cost $5",
-        view=VIEW_PRESETS["suez"],
-        service_id="lane_haiphong_antwerp",
+    spec = MapSpec(
+        kind="sea_services", view_name="suez", view=VIEW_PRESETS["suez"], service_id="lane_haiphong_antwerp"
     )
 
-    fig = slides.render_map_figure(spec, hostile)
+    content, view = drawn(hostile, spec)
+    fig = slides.render_map_figure(content, view, hostile, title="Cost $5")
     fig.savefig(io.BytesIO(), format="png", dpi=slides.DPI)
 
     texts = slides.text_artists(fig)

@@ -16,9 +16,13 @@ from dataclasses import replace
 import pydeck as pdk
 import pytest
 
-from atlas import html_export, slides
+from atlas import export, html_export
+from atlas.content import LegendItem, data_date
 from atlas.deck import basemap_layers, build_deck, path_layer
-from atlas.labels import project
+from atlas.i18n import Translator
+from atlas.legend import legend_html
+from atlas.mercator import project
+from atlas.spec import MapSpec
 from atlas.views import VIEW_PRESETS
 
 HOSTILE = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
@@ -28,23 +32,26 @@ HOSTILE_PLACE = "nam_do_son"
 
 @pytest.fixture(scope="module")
 def tables():
-    return slides.embedded_tables()
+    return export.embedded_tables()
 
 
 @pytest.fixture(scope="module")
 def hostile_tables(tables):
-    """One port, a source and a service named like an attack, in every language."""
+    """One port, a source and the map's title named like an attack, in every language."""
     places = tables.places.copy()
     places.loc[places["id"] == HOSTILE_PLACE, ["name_en", "name_vi", "name_zh"]] = HOSTILE
     sources = tables.sources.copy()
     sources.loc[sources.index[0], "publisher"] = HOSTILE
-    return replace(tables, places=places, sources=sources)
+    translations = tables.translations.copy()
+    translations.loc[translations["key"] == "overview.title", ["en", "vi", "zh"]] = HOSTILE_TITLE
+    return replace(tables, places=places, sources=sources, translations=translations)
 
 
 @pytest.fixture(scope="module")
 def page(hostile_tables) -> str:
-    spec = slides.MapSpec(page="overview", title=HOSTILE_TITLE, view=VIEW_PRESETS["tonkin"], language="en")
-    return html_export.map_html(spec, hostile_tables)
+    spec = MapSpec(kind="overview", language="en", view_name="tonkin", view=VIEW_PRESETS["tonkin"])
+    content = export.content_for(spec, hostile_tables)
+    return html_export.map_html(content, content.view(), hostile_tables)
 
 
 def inline_scripts(page: str) -> list[str]:
@@ -80,11 +87,11 @@ def test_title_and_sources_are_escaped_text(page: str) -> None:
 
 def test_sources_and_data_date_are_visible(tables, page: str) -> None:
     visible = page.split("<script>")[0]
-    date = slides.data_date(tables)
+    date = data_date(tables)
 
     assert f"<summary>Data as of {date}. Illustrative, not for navigation." in visible
     assert "Basemap: Natural Earth" in visible
-    assert f"Corridor Atlas export — data as of {date}" in visible
+    assert f"<pre>Data as of {date}. Illustrative, not for navigation.\nSources:" in visible
     assert "VietnamPlus" in visible
 
 
@@ -173,18 +180,21 @@ def test_dash_path_uses_longer_dashes_outside_the_window() -> None:
     assert len(far) < len(inside) / 5
 
 
-def test_deck_html_shows_given_legend_and_summary() -> None:
+def test_deck_html_shows_given_legend_and_summary(tables) -> None:
     deck = build_deck([path_layer("sea-routes", [])], VIEW_PRESETS["world"])
     page = html_export.deck_html(
         deck,
         title="T",
         sources_note="Note line one\nSecond <line>",
-        legend=[("Lane <b>", [204, 121, 167, 255], "dashed")],
+        legend=legend_html(
+            [LegendItem("legend.partner_lane", (204, 121, 167, 255), "dashed")],
+            Translator(tables.translations, "en"),
+        ),
     )
 
     assert "<summary>Note line one</summary>" in page
     assert "Second &lt;line&gt;" in page
-    assert "border-top:4px dashed #cc79a7" in page and "Lane &lt;b&gt;" in page
+    assert "border-top:4px dashed #cc79a7" in page and "Lane to a partner port" in page
 
 
 def test_file_size_is_reported_and_bounded(page: str) -> None:
@@ -193,3 +203,16 @@ def test_file_size_is_reported_and_bounded(page: str) -> None:
 
     # deck.gl's bundle is ~4.3 MB; the basemap and the map's records add well under 2 MB.
     assert bundle < size < bundle + 2_000_000
+
+
+def test_a_vietnamese_file_has_a_vietnamese_sources_panel(tables) -> None:
+    """The panel, its summary and the note are in the file's language, not English."""
+    spec = MapSpec(kind="border_gates", language="vi")
+    content = export.content_for(spec, tables)
+    visible = html_export.map_html(content, content.view(), tables).split("<script>")[0]
+
+    assert '<html lang="vi">' in visible
+    assert f"<pre>Dữ liệu tính đến {data_date(tables)}." in visible
+    assert "Bản đồ nền: Natural Earth" in visible
+    for english in ("Data as of", "Sources:", "Basemap:", "Illustrative"):
+        assert english not in visible

@@ -13,21 +13,25 @@ import pytest
 from conftest import REPO_DIR
 
 from atlas import model
+from atlas.content import map_content
+from atlas.deck import content_layers
 from atlas.i18n import LANGUAGES, Translator
 from atlas.tour import (
     HIGHLIGHT_LAYER_ID,
     LABEL_SIZE_PX,
+    VOCABULARY,
     Scene,
     Tour,
     build_tour,
+    main,
     scenario_distances,
-    scene_layers,
     scene_number,
+    scene_spec,
     step,
 )
 from atlas.views import VIEW_PRESETS, MapView
 from loaders import Tables, load_all, load_translations
-from loaders.tours import caption_numbers, load_tour, main, tour_ids
+from loaders.tours import caption_numbers, load_tour, tour_ids
 
 STORY = REPO_DIR / "data" / "tours" / "story.csv"
 ARTICLES = {"art000", "art001", "art002", "art003", "art004"}
@@ -42,7 +46,7 @@ def tables() -> Tables:
 
 @pytest.fixture(scope="module")
 def story(tables: Tables) -> Tour:
-    loaded = load_tour("story", tables)
+    loaded = load_tour("story", tables, VOCABULARY)
     assert loaded.problems == ()
     assert loaded.rows is not None
     return build_tour("story", loaded.rows)
@@ -57,7 +61,7 @@ def test_story_tells_every_source_article(story: Tour) -> None:
     """The service, the gates and the smart gate, the three partner ports, the flight: all five articles."""
     cited = {source for scene in story.scenes for source in scene.source_ids}
     assert ARTICLES <= cited
-    assert {scene.page_kind for scene in story.scenes} == {"overview", "sea", "gates", "partners"}
+    assert {scene.page_kind for scene in story.scenes} == {"overview", "sea_services", "border_gates", "partners"}
     assert any(scene.closed for scene in story.scenes), "one scene shows a what-if scenario"
     assert {"beibu_haiphong_kolkata", "nanning_haiphong_air", "lane_haiphong_antwerp"} <= {
         scene.service_id for scene in story.scenes
@@ -109,7 +113,7 @@ def drop_column(column: str):
 
 
 VIEW_ACTION = (
-    "use a preset (world, asia, tonkin, border, suez, pacific, atlantic) or lat,lon,zoom "
+    "use fit, a preset (world, asia, tonkin, border, suez, pacific, atlantic) or lat,lon,zoom "
     "with -85 ≤ lat ≤ 85, -180 ≤ lon ≤ 180, 0 ≤ zoom ≤ 16"
 )
 
@@ -122,11 +126,12 @@ BROKEN = {
     ),
     "air-service-on-sea-scene": (
         set_cell(2, "service_id", "nanning_haiphong_air"),
-        "tours/broken.csv:3:service_id: a sea scene needs a sea service — name a service whose mode is sea",
+        "tours/broken.csv:3:service_id: a sea_services scene needs a sea service — "
+        "name a service whose mode is sea",
     ),
     "service-on-gates-scene": (
         set_cell(4, "service_id", "beibu_haiphong_kolkata"),
-        "tours/broken.csv:5:service_id: a gates scene shows no service — leave service_id empty",
+        "tours/broken.csv:5:service_id: a border_gates scene shows no service — leave service_id empty",
     ),
     "unknown-place": (
         set_cell(2, "highlight", "tan_vu;atlantis"),
@@ -163,7 +168,7 @@ BROKEN = {
     "unknown-page-kind": (
         set_cell(1, "page_kind", "cinema"),
         "tours/broken.csv:2:page_kind: 'cinema' is not a page kind — "
-        "use one of: overview, sea, gates, partners",
+        "use one of: overview, sea_services, border_gates, partners, cargo",
     ),
     "gap-in-numbering": (
         set_cell(11, "scene", "12"),
@@ -177,8 +182,8 @@ BROKEN = {
     ),
     "closure-on-gates-scene": (
         set_cell(4, "closed", "suez"),
-        "tours/broken.csv:5:closed: only a sea scene can close passages — "
-        "set page_kind to sea with a sea service, or leave closed empty",
+        "tours/broken.csv:5:closed: only a sea_services scene can close passages — "
+        "set page_kind to sea_services with a sea service, or leave closed empty",
     ),
     "unknown-fact": (
         set_cell(1, "facts", "figures:hp_fdi_total;figures:hp_fdi_galaxy"),
@@ -220,7 +225,7 @@ def test_broken_tour_names_file_row_field_and_fix(
     tmp_path: Path, tables: Tables, edit, expected: str
 ) -> None:
     write_tour(tmp_path, edit)
-    loaded = load_tour("broken", tables, data_dir=tmp_path)
+    loaded = load_tour("broken", tables, VOCABULARY, data_dir=tmp_path)
     assert loaded.rows is None
     messages = [str(problem) for problem in loaded.problems]
     # NFD text prints like NFC; compare the normalised messages.
@@ -230,13 +235,13 @@ def test_broken_tour_names_file_row_field_and_fix(
 def test_an_unchanged_copy_is_valid(tmp_path: Path, tables: Tables) -> None:
     """Guards the table above: each broken case fails because of its edit, not because of the copy."""
     write_tour(tmp_path, lambda rows: None)
-    assert load_tour("broken", tables, data_dir=tmp_path).problems == ()
+    assert load_tour("broken", tables, VOCABULARY, data_dir=tmp_path).problems == ()
 
 
 @pytest.mark.parametrize("tour_id", ["../places", "story/../../x", "nope", "", "STORY"])
 def test_only_tours_on_disk_are_opened(tables: Tables, tour_id: str) -> None:
     """The tour id comes from the URL: it never becomes a path outside data/tours/."""
-    loaded = load_tour(tour_id, tables)
+    loaded = load_tour(tour_id, tables, VOCABULARY)
     assert loaded.rows is None
     assert [str(p) for p in loaded.problems] == [
         f"tours/{tour_id}.csv:-:-: no such tour — "
@@ -247,7 +252,7 @@ def test_only_tours_on_disk_are_opened(tables: Tables, tour_id: str) -> None:
 def test_an_empty_tour_file_is_a_problem(tmp_path: Path, tables: Tables) -> None:
     (tmp_path / "tours").mkdir()
     (tmp_path / "tours" / "empty.csv").write_text("", encoding="utf-8")
-    assert [str(p) for p in load_tour("empty", tables, data_dir=tmp_path).problems] == [
+    assert [str(p) for p in load_tour("empty", tables, VOCABULARY, data_dir=tmp_path).problems] == [
         "tours/empty.csv:-:-: file is empty — "
         "it needs at least the header row; see data/README.md for the columns"
     ]
@@ -317,16 +322,17 @@ def routes(tables: Tables):
     """Plain (uncached by Streamlit) route planning, memoised for the module."""
 
     @functools.cache
-    def plan(service_id: str, closed: tuple[str, ...]) -> model.ServicePlan:
-        return model.plan_service(tables, service_id, closed)
+    def plan(service_id: str, closed: tuple[str, ...], speed_kn: float = model.DEFAULT_SPEED_KN):
+        return model.plan_service(tables, service_id, closed, speed_kn)
 
-    return plan, model.corridor_lines(tables), model.air_links(tables)
+    return plan
 
 
 def layers_of(tables: Tables, scene: Scene, routes, language: str = "en") -> dict[str, dict]:
-    plan, corridors, air = routes
+    """The deck layers the presentation draws for a scene: its spec's content at its view."""
     t = Translator(load_translations(), language)
-    built = scene_layers(tables, scene, language, t, plan=plan, corridors=corridors, air=air)
+    content = map_content(scene_spec(scene, language), tables, t, plan=routes)
+    built = content_layers(content, content.view())
     ids = [layer.id for layer in built]
     assert len(ids) == len(set(ids)), f"duplicate layer ids {ids}"
     return {layer.id: layer for layer in built}
@@ -366,10 +372,10 @@ def test_scenario_scene_draws_both_routes(tables: Tables, story: Tour, routes) -
     assert scene.closed == ("red_sea",)
     built = layers_of(tables, scene, routes)
     assert {"sea-routes", "scenario-routes"} <= set(built)
-    normal_nm, closed_nm = scenario_distances(scene, routes[0])
+    normal_nm, closed_nm = scenario_distances(scene, routes)
     # Round the Cape instead of through Suez: thousands of miles longer (FIELD-NOTES: ~9,700 → ~13,000).
     assert closed_nm - normal_nm > 2000
-    assert scenario_distances(story.scene(2), routes[0]) is None
+    assert scenario_distances(story.scene(2), routes) is None
 
 
 def test_overview_scene_emphasises_its_service(tables: Tables, story: Tour, routes) -> None:

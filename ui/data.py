@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from atlas import layers, model
+from atlas.content import MapContent, map_content
 from atlas.i18n import Translator
+from atlas.spec import MapSpec
 from loaders import LoadResult, Tables, load_all
 
 
@@ -34,6 +38,17 @@ def translator(language: str) -> Translator:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def service_plan(service_id: str, closed: tuple[str, ...], speed_kn: float) -> model.ServicePlan:
     return model.plan_service(tables(), service_id, closed, speed_kn)
+
+
+def content(spec: MapSpec) -> MapContent:
+    """What a map shows, built once per spec; the view is not part of the key (it only frames)."""
+    built = _content(spec.without_view())
+    return built if spec.view is None else replace(built, spec=spec)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _content(spec: MapSpec) -> MapContent:
+    return map_content(spec, tables(), translator(spec.language), plan=service_plan)
 
 
 @st.cache_resource(show_spinner=False)

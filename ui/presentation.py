@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from loaders import Tables
-from loaders.tours import TourLoad, load_tour
+from atlas.tour import Tour, load_scenes
+from loaders import Problem, Tables
 
 from .data import tables as load_tables
+from .widgets import md_escape
 
 # Test ids are Streamlit 1.67's (stSidebar, stExpandSidebarButton …); re-check them on an upgrade.
 # Black on white at projector sizes: a 1024×768 projector still shows ~45 characters per caption line.
@@ -54,8 +55,6 @@ footer { display: none !important; }
 </style>
 """
 
-_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!<>|~$"
-
 
 def hide_chrome() -> None:
     """Hide the sidebar, header and toolbar and switch to projector type. Only our constant CSS."""
@@ -63,14 +62,23 @@ def hide_chrome() -> None:
 
 
 def plain_markdown(text: str) -> str:
-    """Text shown literally by st.markdown / st.title: every Markdown special character escaped."""
-    return "".join("\\" + char if char in _MARKDOWN_SPECIALS else char for char in text)
+    """Text shown literally by st.markdown / st.title (the app's one Markdown escaper)."""
+    return md_escape(text)
 
 
-def tour_for(tour_id: str) -> tuple[Tables, TourLoad]:
+def tour_for(tour_id: str) -> tuple[Tables, Tour | None, tuple[Problem, ...]]:
     """The tables and a freshly read tour: tours are tiny, so a curator's edit shows on the next rerun."""
     tables = load_tables()
-    return tables, load_tour(tour_id, tables)
+    tour, problems = load_scenes(tour_id, tables)
+    return tables, tour, problems
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def tour_pdf(tour_id: str, language: str) -> bytes:
+    """The whole tour as a PDF handout (rendered on the first click, then cached)."""
+    from atlas.export import tour_handout
+
+    return tour_handout(tour_id, language, load_tables())
 
 
 def go_to(number: int) -> None:

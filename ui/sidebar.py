@@ -5,10 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
+from atlas.spec import LAYER_FILTERS
 
 from .data import translator
-
-LAYER_FILTERS = ("sea", "lanes", "corridors", "air", "gates", "zones", "cities")
 
 
 def render_sidebar() -> Translator:
@@ -39,8 +38,10 @@ def render_sidebar() -> Translator:
     return t
 
 
-def layer_on(name: str) -> bool:
-    return name in st.session_state.get("layers", LAYER_FILTERS)
+def active_layers() -> tuple[str, ...]:
+    """The layer filters in force, in their canonical order (a spec's `layers`)."""
+    chosen = set(st.session_state.get("layers", LAYER_FILTERS))
+    return tuple(name for name in LAYER_FILTERS if name in chosen)
 
 
 def online_tiles() -> bool:

@@ -6,21 +6,20 @@ every run (so the address bar always holds a link to what is on screen).
 
 from __future__ import annotations
 
-import contextlib
-import math
-import unicodedata
 from collections.abc import Mapping
 
 import streamlit as st
 
 from atlas.i18n import LANGUAGES, pick_language
+from atlas.spec import CLOSABLE, parse_closed, parse_layers, parse_query, parse_speed
 
 SHARED_KEYS = ("lang",)
 _LOADED_FLAG = "_query_params_loaded"
 
 
-def load_query_params_once(closable: tuple[str, ...]) -> None:
-    """Seed session state from the URL on the first run of a session."""
+def load_query_params_once(closable: tuple[str, ...] = CLOSABLE) -> None:
+    """Seed session state from the URL on the first run of a session (the same rules as
+    `atlas.spec.spec_from_link`, which the command-line exports use)."""
     if st.session_state.get(_LOADED_FLAG):
         return
     params = st.query_params
@@ -28,18 +27,17 @@ def load_query_params_once(closable: tuple[str, ...]) -> None:
     if "service" in params:
         st.session_state["service"] = params["service"]
     if "closed" in params:
-        st.session_state["closed"] = list(
-            dict.fromkeys(p for p in params["closed"].split(",") if p in closable)
-        )
+        st.session_state["closed"] = [p for p in parse_closed(params["closed"]) if p in closable]
     if "speed" in params:
-        with contextlib.suppress(ValueError):
-            speed = float(params["speed"])
-            if math.isfinite(speed):
-                st.session_state["speed"] = min(max(speed, 8.0), 24.0)
+        st.session_state["speed"] = parse_speed(params["speed"])
     if "view" in params:
         st.session_state["view_param"] = params["view"]
+    if "layers" in params:
+        st.session_state["layers"] = list(parse_layers(params["layers"]))
+    if params.get("planned") == "0":
+        st.session_state["show_planned"] = False
     if "q" in params:
-        st.session_state["cargo_query"] = unicodedata.normalize("NFC", params["q"])[:100]
+        st.session_state["cargo_query"] = parse_query(params["q"])
     st.session_state[_LOADED_FLAG] = True
 
 

@@ -11,13 +11,21 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from atlas import style
+from atlas.content import MAP_SIZE_PX, LegendItem, MapContent
+from atlas.deck import content_deck
 from atlas.i18n import Translator, localized
 from atlas.layers import figure_text, source_label
-from atlas.views import VIEW_PRESETS, MapView, parse_view, view_param
+from atlas.legend import legend_html
+from atlas.numbers import number
+from atlas.spec import FIT, MapSpec, parse_view_value
+from atlas.views import VIEW_PRESETS, MapView, view_param
 from loaders import Problem, Tables, split_ids
 
+from .data import content as content_of
+from .export_panel import export_panel
 from .state import take_view_param
+
+MAP_HEIGHT_PX = int(MAP_SIZE_PX[1])
 
 
 def show_data_problems(problems: Sequence[Problem]) -> None:
@@ -27,27 +35,11 @@ def show_data_problems(problems: Sequence[Problem]) -> None:
     st.caption("Check again with: python -m loaders.validate")
 
 
-def legend(items: Iterable[tuple[str, style.Rgba, str]]) -> None:
-    """Swatches for (label, colour, 'line' | 'dashed' | 'dot' | 'ring'). Labels are our own text."""
-    chips = []
-    for label, colour, shape in items:
-        hex_colour = style.hex_colour(colour)
-        if shape in ("line", "dashed"):
-            border = "dashed" if shape == "dashed" else "solid"
-            mark = (
-                f'<span style="display:inline-block;width:26px;border-top:4px {border} {hex_colour};'
-                'vertical-align:middle"></span>'
-            )
-        else:
-            fill = "transparent" if shape == "ring" else hex_colour
-            mark = (
-                f'<span style="display:inline-block;width:12px;height:12px;border-radius:50%;'
-                f'border:2px solid {hex_colour};background:{fill};vertical-align:middle"></span>'
-            )
-        chips.append(f'<span style="margin-right:14px;white-space:nowrap">{mark} {escape(label)}</span>')
-    st.markdown(
-        f'<div class="atlas-legend" style="line-height:2">{"".join(chips)}</div>', unsafe_allow_html=True
-    )
+def legend(items: Sequence[LegendItem], t: Translator) -> None:
+    """The map's legend: exactly the content's items (what is drawn), as swatches."""
+    html = legend_html(items, t)
+    if html:
+        st.markdown(html, unsafe_allow_html=True)
 
 
 def figure_metric(tables: Tables, figure_id: str, t: Translator, column=st) -> None:
@@ -106,38 +98,42 @@ def _link_target(url: str) -> str:
     return quote(url.strip(), safe=":/?#@!$&'*+,;=%-._~")
 
 
-def view_picker(page_key: str, default: str, t: Translator) -> tuple[str, MapView]:
-    """Map view presets; a `view=` from a shared link takes precedence once."""
+def view_picker(page_key: str, t: Translator) -> tuple[str, MapView | None]:
+    """ "Everything on this map" (fit, the default) or a preset; a `view=` from a shared link wins once.
+
+    Returns the name and the view (None: fit what the map draws)."""
     state_key = f"view_{page_key}"
     incoming = take_view_param()
     if incoming is not None:
-        name, view = parse_view(incoming, default)
+        name, view = parse_view_value(incoming)
         st.session_state[state_key] = name
         if name == "custom":
             st.session_state[f"{state_key}_custom"] = view
-    options = list(VIEW_PRESETS)
+    options = [FIT, *VIEW_PRESETS]
     if st.session_state.get(state_key) == "custom":
-        options = ["custom", *options]
+        options = [FIT, "custom", *VIEW_PRESETS]
     name = st.segmented_control(
         t("map.view"),
         options,
         key=state_key,
         # A link already put the choice in session state; passing a default too makes Streamlit warn.
-        default=None if state_key in st.session_state else default,
+        default=None if state_key in st.session_state else FIT,
         format_func=lambda key: t(f"view.{key}"),
         label_visibility="collapsed",
     )
-    name = name or default
+    name = name or FIT
+    if name == FIT:
+        return name, None
     if name == "custom":
-        return name, st.session_state.get(f"{state_key}_custom", VIEW_PRESETS[default])
+        return name, st.session_state.get(f"{state_key}_custom")
     return name, VIEW_PRESETS[name]
 
 
-def view_query_value(name: str, view: MapView) -> str:
-    return view_param(name, view)
+def view_query_value(name: str, view: MapView | None) -> str | None:
+    return None if view is None else view_param(name, view)
 
 
-def map_chart(deck: pdk.Deck, page_key: str, height: int = 560):
+def map_chart(deck: pdk.Deck, page_key: str, height: int = MAP_HEIGHT_PX):
     """The deck, clickable: returns the selected object (or None)."""
     event = st.pydeck_chart(
         deck, height=height, on_select="rerun", selection_mode="single-object", key=f"map_{page_key}"
@@ -163,9 +159,9 @@ def place_details(tables: Tables, place_id: str, t: Translator) -> None:
     facts = {
         t("details.kind"): t(f"kind.{place['kind']}"),
         t("details.status"): t(f"status.{place['status']}") if isinstance(place["status"], str) else "—",
-        t("details.coordinates"): f"{place['lat_deg']:.4f}, {place['lon_deg']:.4f}",
+        t("details.coordinates"): f"{number(place['lat_deg'], t.language, 4)}; {number(place['lon_deg'], t.language, 4)}",
         t("details.coord_method"): t(f"coord.{place['coord_method']}")
-        + f" (±{place['coord_precision_m']:,} m)",
+        + f" (±{number(place['coord_precision_m'], t.language)} m)",
         t("details.coord_reference"): place["coord_reference"],
     }
     for code in ("unlocode", "iata"):
@@ -185,3 +181,16 @@ def selection_details(tables: Tables, selected: dict | None, t: Translator, *, h
         st.text(selected.get("tooltip", ""))  # plain text: tooltips hold data values
     elif hint:
         st.caption(t("map.click_hint"))
+
+
+def map_panel(
+    spec: MapSpec, page_key: str, t: Translator, *, online: bool = False
+) -> tuple[MapContent, dict | None]:
+    """The map of a spec with its legend and Export panel: the page draws the one content, and every
+    download renders that same content at the same view. Returns the content and the clicked object."""
+    content = content_of(spec)
+    view = content.view()
+    selected = map_chart(content_deck(content, view, online_tiles=online), page_key)
+    legend(content.legend, t)
+    export_panel(content, view, t)
+    return content, selected

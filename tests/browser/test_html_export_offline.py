@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-from atlas import html_export, slides
+from atlas import export, html_export
+from atlas.spec import MapSpec
 from atlas.views import VIEW_PRESETS
 
 from .harness import ConsoleEntry, deck_errors, format_fractions, is_uniform, map_colour_fractions
@@ -43,12 +44,14 @@ class OfflinePage:
 @pytest.fixture(scope="module")
 def export_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The overview of the Gulf of Tonkin as standalone HTML, with one place named like an attack."""
-    tables = slides.embedded_tables()
+    tables = export.embedded_tables()
     places = tables.places.copy()
     places.loc[places["id"] == HOSTILE_PLACE, ["name_en", "name_vi", "name_zh"]] = HOSTILE
-    spec = slides.MapSpec(page="overview", title="Corridor Atlas", view=VIEW_PRESETS["tonkin"], language="vi")
+    hostile = replace(tables, places=places)
+    spec = MapSpec(kind="overview", language="vi", view_name="tonkin", view=VIEW_PRESETS["tonkin"])
+    content = export.content_for(spec, hostile)
     path = tmp_path_factory.mktemp("export") / "corridor-atlas-overview.html"
-    path.write_text(html_export.map_html(spec, replace(tables, places=places)), encoding="utf-8")
+    path.write_text(html_export.map_html(content, content.view(), hostile), encoding="utf-8")
     return path
 
 
@@ -129,7 +132,7 @@ def test_export_paints_offline_with_labels(offline_page: OfflinePage) -> None:
 def test_hostile_name_shows_as_text_in_its_tooltip(offline_page: OfflinePage) -> None:
     page = offline_page.page
     wait_for_paint(page)
-    lon, lat = slides.embedded_tables().places.set_index("id").loc[HOSTILE_PLACE, ["lon_deg", "lat_deg"]]
+    lon, lat = export.embedded_tables().places.set_index("id").loc[HOSTILE_PLACE, ["lon_deg", "lat_deg"]]
     x, y = page.evaluate(
         "([lon, lat]) => window.corridorAtlasDeck.getViewports()[0].project([lon, lat])", [lon, lat]
     )

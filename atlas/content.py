@@ -1,0 +1,540 @@
+"""The one map model: a spec (what a deep link carries) in, a map content out.
+
+`map_content(spec, tables, t, plan)` decides everything a map shows — its layers' records, the labels
+that compete for room, the legend (only what is drawn), the sources, the data date and the bounds
+that framing fits. The page (pydeck, `atlas.deck.content_deck`), the presentation tour, the slide
+(`atlas.slides`), the standalone HTML (`atlas.html_export`) and the data files (`atlas.exports`) all
+render a content; none of them chooses, filters, labels or frames on its own.
+
+Routes come in through `plan` (service id, closed passages, speed → ServicePlan) so the app passes
+its cached planner and scripts pass `atlas.model.plan_service`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from loaders import Tables, split_ids
+
+from . import layers, model, style
+from .framing import Bounds, bounds_of, coordinates, fit_view
+from .i18n import Translator, localized, place_label
+from .labels import declutter
+from .numbers import number
+from .spec import MapSpec
+from .views import MapView
+
+Record = dict[str, Any]
+PlanFn = Callable[[str, tuple[str, ...], float], model.ServicePlan]
+LayerKind = Literal["path", "dots", "rings"]
+Shape = Literal["line", "dashed", "dot", "ring", "hollow"]
+
+# The size every map of the app is drawn at (the pages' deck height, 16:9): fitted views, label
+# decluttering and the slide frame are all computed for it, so screen and exports agree.
+MAP_SIZE_PX: tuple[float, float] = (560.0 * 16 / 9, 560.0)
+# Room the fitted view leaves inside the map (top, right, bottom, left): a slide's title and subtitle
+# cover the top, its footer and scale bar the bottom, and labels sit right of their dots.
+FIT_PADDING_PX: tuple[float, float, float, float] = (96.0, 150.0, 72.0, 40.0)
+SCREEN_LABEL_PX = 13.0
+PROJECTOR_LABEL_PX = 20.0
+HIGHLIGHT_LAYER_ID = "tour-highlights"
+# Highlighted places are labelled before anything else when labels would collide.
+HIGHLIGHT_PRIORITY = 1000
+# Lines a little wider on a projector: projectors wash out thin strokes.
+PROJECTOR_ROUTE_WIDTH = 6.0
+EMPHASIS_WIDTH = 8.0
+DIMMED_ALPHA = 60
+
+TITLE_KEYS = {
+    "overview": "overview.title",
+    "sea_services": "sea.title",
+    "border_gates": "gates.title",
+    "partners": "partners.title",
+    "cargo": "cargo.title",
+}
+# Legend entries in a fixed reading order: lines, then places.
+LEGEND_ORDER: tuple[str, ...] = (
+    "legend.scheduled_service",
+    "legend.baseline",
+    "legend.scenario",
+    "legend.cargo_match",
+    "legend.cargo_other",
+    "legend.partner_lane",
+    "legend.air",
+    "legend.gate_pair",
+    "legend.pilot",
+    "legend.planned_or_suspended",
+    "legend.road",
+    "legend.road_proposed",
+    "legend.rail",
+    "legend.rail_proposed",
+    "legend.hsr",
+    "legend.hsr_proposed",
+    "legend.port",
+    "legend.gate",
+    "legend.rail_station",
+    "legend.airport",
+    "legend.planned",
+    "legend.zone",
+    "legend.highlight",
+)
+# A hollow dot means planned or suspended whatever the place's own colour: the legend shows it grey.
+_LEGEND_COLOUR_OVERRIDE = {"legend.planned": style.GREY}
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    key: str
+    colour: tuple[int, ...]
+    shape: Shape
+
+
+@dataclass(frozen=True)
+class ContentLayer:
+    """One drawn layer: a stable id, how it is drawn, and its records (never empty in a content)."""
+
+    id: str
+    kind: LayerKind
+    records: tuple[Record, ...]
+
+
+@dataclass(frozen=True)
+class MapContent:
+    """Everything one map shows, in drawing order, ready for any renderer."""
+
+    spec: MapSpec
+    title: str
+    subtitle: str
+    layers: tuple[ContentLayer, ...]
+    labels: tuple[Record, ...]
+    label_size_px: float
+    legend: tuple[LegendItem, ...]
+    source_ids: tuple[str, ...]
+    data_date: str
+    bounds: Bounds | None
+    plans: tuple[model.ServicePlan, ...] = ()
+    lines: tuple[model.CorridorLine, ...] = ()
+
+    def layer(self, layer_id: str) -> ContentLayer | None:
+        return next((layer for layer in self.layers if layer.id == layer_id), None)
+
+    @property
+    def place_ids(self) -> tuple[str, ...]:
+        """Ids of the places and zones drawn (for the data exports)."""
+        ids = [r["id"] for layer in self.layers if layer.kind != "path" for r in layer.records if "id" in r]
+        return tuple(dict.fromkeys(ids))
+
+    def view(self, size_px: tuple[float, float] = MAP_SIZE_PX) -> MapView:
+        """The spec's view, or the view that fits everything the selection draws at this size."""
+        if self.spec.view is not None:
+            return self.spec.view
+        return fit_view(self.bounds, *size_px, padding_px=FIT_PADDING_PX)
+
+    def placed_labels(self, view: MapView) -> list[Record]:
+        """The labels that fit at a view without overlapping, each with its anchor and offset."""
+        return declutter(self.labels, view, self.label_size_px, MAP_SIZE_PX)
+
+
+def map_content(spec: MapSpec, tables: Tables, t: Translator, plan: PlanFn | None = None) -> MapContent:
+    """The content of the map `spec` describes. `plan` defaults to routing without a cache."""
+    planner: PlanFn = plan or (lambda sid, closed, speed: model.plan_service(tables, sid, closed, speed))
+    built = _BUILDERS[spec.kind](_Context(spec, tables, t, planner))
+    return built.finish()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Building: one context per call collects layers, labels, sources and the framing points.
+
+
+@dataclass
+class _Context:
+    spec: MapSpec
+    tables: Tables
+    t: Translator
+    plan: PlanFn
+
+    def __post_init__(self) -> None:
+        self.layers: list[ContentLayer] = []
+        self.dots: list[Record] = []
+        self.sources: list[str] = []
+        self.frame_points: list[tuple[float, float]] = []
+        self.plans: list[model.ServicePlan] = []
+        self.lines: list[model.CorridorLine] = []
+        self.subtitle = ""
+
+    @property
+    def language(self) -> str:
+        return self.spec.language
+
+    @property
+    def projector(self) -> bool:
+        return self.spec.style == "projector"
+
+    def add(self, layer_id: str, kind: LayerKind, records: Iterable[Record], *, frame: bool = True) -> None:
+        """Add a layer (skipped when empty); its coordinates count for framing unless frame=False."""
+        records = tuple(records)
+        if not records:
+            return
+        self.layers.append(ContentLayer(layer_id, kind, records))
+        if frame:
+            self.frame_points += coordinates(records)
+
+    def cite(self, frame: pd.DataFrame, key: str, ids: Iterable[str]) -> None:
+        rows = frame.set_index(key)
+        self.sources += [
+            sid for rid in ids if rid in rows.index for sid in split_ids(rows.loc[rid, "source_ids"])
+        ]
+
+    def places(
+        self, kinds: Sequence[str], only: Iterable[str] | None = None, *, frame: bool = True
+    ) -> list[Record]:
+        dots = layers.place_records(self.tables, self.language, self.t, kinds=kinds, only=only)
+        if not self.spec.show_planned:
+            planned = set(self.tables.places.loc[self.tables.places["status"] == "planned", "id"])
+            dots = [d for d in dots if d["id"] not in planned]
+        self.dots += dots
+        if frame:
+            self.frame_points += coordinates(dots)
+        self.cite(self.tables.places, "id", [d["id"] for d in dots])
+        return dots
+
+    def finish(self) -> MapContent:
+        spec, tables, t = self.spec, self.tables, self.t
+        if self.dots:
+            self.add("places", "dots", self.dots, frame=False)
+        highlight = highlight_records(tables, spec.highlight)
+        self.add(HIGHLIGHT_LAYER_ID, "rings", highlight)
+        size = PROJECTOR_LABEL_PX if self.projector else SCREEN_LABEL_PX
+        labels = [
+            *layers.label_records(self.dots, tables, self.language),
+            *_highlight_labels(tables, spec.highlight, self.language),
+        ]
+        return MapContent(
+            spec=spec.without_view() if spec.view is None else spec,
+            title=t(TITLE_KEYS[spec.kind]),
+            subtitle=self.subtitle,
+            layers=tuple(self.layers),
+            labels=tuple(_one_label_per_place(labels)),
+            label_size_px=size,
+            legend=legend_items(self.layers),
+            source_ids=tuple(dict.fromkeys(self.sources)),
+            data_date=data_date(tables),
+            bounds=bounds_of(self.frame_points),
+            plans=tuple(self.plans),
+            lines=tuple(self.lines),
+        )
+
+
+def _overview(c: _Context) -> _Context:
+    spec, tables, t, lang = c.spec, c.tables, c.t, c.language
+    if spec.layer_on("zones"):
+        zones = layers.zone_records(tables, lang, t)
+        c.add("zones", "rings", zones)
+        c.cite(tables.places, "id", [z["id"] for z in zones])
+    if spec.layer_on("corridors"):
+        status = tables.corridors.set_index("corridor_id")["status"]
+        c.lines = [
+            line
+            for line in model.corridor_lines(tables)
+            if spec.show_planned or status[line.corridor_id] == "operating"
+        ]
+        c.add("land-corridors", "path", layers.corridor_records(tables, c.lines, lang, t))
+        c.cite(tables.corridors, "corridor_id", [line.corridor_id for line in c.lines])
+    if spec.layer_on("air"):
+        links = model.air_links(tables)
+        c.add("air-links", "path", _emphasise(layers.air_records(tables, links, lang, t), spec.service_id))
+        c.cite(tables.services, "service_id", [a.service_id for a in links])
+    kinds = tables.services.set_index("service_id")["kind"]
+    routes: list[Record] = []
+    for service_id in model.sea_services(tables):
+        kind = kinds[service_id]
+        if (kind == "scheduled" and spec.layer_on("sea")) or (
+            kind == "partner_lane" and spec.layer_on("lanes")
+        ):
+            plan = c.plan(service_id, (), model.DEFAULT_SPEED_KN)
+            c.plans.append(plan)
+            routes += layers.service_records(
+                tables,
+                plan,
+                lang,
+                t,
+                width=layers.sailings_width(plan.sailings_per_year),
+                dashed=kind == "partner_lane",
+            )
+            c.cite(tables.services, "service_id", [service_id])
+    c.add("sea-routes", "path", _emphasise(routes, spec.service_id))
+    place_kinds = [
+        kind
+        for kind, shown in (
+            ("port", True),
+            ("terminal", True),
+            ("airport", spec.layer_on("air")),
+            ("border_gate", spec.layer_on("gates")),
+            ("rail_border_station", spec.layer_on("gates")),
+            ("city", spec.layer_on("cities")),
+        )
+        if shown
+    ]
+    c.places(place_kinds)
+    return c
+
+
+def _sea(c: _Context) -> _Context:
+    spec, tables, t, lang = c.spec, c.tables, c.t, c.language
+    services = model.sea_services(tables)
+    service_id = spec.service_id if spec.service_id in services else services[0]
+    row = model.service_row(tables, service_id)
+    width = PROJECTOR_ROUTE_WIDTH if c.projector else 5.0 if not spec.closed else 4.0
+    baseline = c.plan(service_id, (), spec.speed_kn)
+    c.plans.append(baseline)
+    c.add(
+        "sea-routes",
+        "path",
+        layers.service_records(tables, baseline, lang, t, width=width, legend_key="legend.baseline"),
+    )
+    scenario = None
+    if spec.closed:
+        scenario = c.plan(service_id, spec.closed, spec.speed_kn)
+        c.plans.append(scenario)
+        records = layers.service_records(
+            tables,
+            scenario,
+            lang,
+            t,
+            colour=style.SCENARIO_COLOUR,
+            width=PROJECTOR_ROUTE_WIDTH if c.projector else 4.0,
+            dashed=True,
+            label_key="map.scenario",
+            legend_key="legend.scenario",
+        )
+        c.add("scenario-routes", "path", records)
+    c.sources += split_ids(row["source_ids"])
+    c.places(("port", "terminal"), [s.place_id for s in baseline.stops])
+    c.subtitle = sea_subtitle(localized(row.to_dict(), lang), baseline, scenario, spec.closed, t)
+    return c
+
+
+def _gates(c: _Context) -> _Context:
+    spec, tables, t, lang = c.spec, c.tables, c.t, c.language
+    if spec.layer_on("corridors"):
+        c.lines = list(model.corridor_lines(tables))
+        # Corridors run on to Hà Nội and Nanning: the map frames the border, not their far ends.
+        c.add("land-corridors", "path", layers.corridor_records(tables, c.lines, lang, t), frame=False)
+        c.cite(tables.corridors, "corridor_id", [line.corridor_id for line in c.lines])
+    shown = tables.gate_pairs
+    if not spec.show_planned:
+        shown = shown.loc[shown["status"] == "operating"]
+    c.add("gate-pairs", "path", layers.gate_pair_records(tables, shown, lang, t))
+    c.cite(tables.gate_pairs, "pair_id", shown["pair_id"])
+    all_sides = set(tables.gate_pairs["vn_place_id"]) | set(tables.gate_pairs["cn_place_id"])
+    hidden = all_sides - set(shown["vn_place_id"]) - set(shown["cn_place_id"])
+    kinds = ("border_gate", "rail_border_station", "city")
+    only = [pid for pid in tables.places.loc[tables.places["kind"].isin(kinds), "id"] if pid not in hidden]
+    c.places(kinds, only, frame=False)
+    return c
+
+
+def _partners(c: _Context) -> _Context:
+    tables, t, lang = c.tables, c.t, c.language
+    kinds = tables.services.set_index("service_id")["kind"]
+    lanes: list[Record] = []
+    for service_id in model.sea_services(tables):
+        if kinds[service_id] == "partner_lane":
+            plan = c.plan(service_id, (), model.DEFAULT_SPEED_KN)
+            c.plans.append(plan)
+            lanes += layers.service_records(tables, plan, lang, t, dashed=True)
+            c.cite(tables.services, "service_id", [service_id])
+    c.add("sea-routes", "path", _emphasise(lanes, c.spec.service_id))
+    partner_ids = sorted({pid for v in tables.agreements["place_ids"] for pid in split_ids(v)})
+    c.places(layers.POINT_KINDS + layers.ZONE_KINDS, partner_ids)
+    c.sources += [sid for v in tables.agreements["source_ids"] for sid in split_ids(v)]
+    return c
+
+
+def _cargo(c: _Context) -> _Context:
+    """Each service with a cargo list, every leg carrying the commodities of its direction; a search
+    highlights the services and legs that carry a match and dims the rest."""
+    spec, tables, t, lang = c.spec, c.tables, c.t, c.language
+    cargo = tables.cargo
+    matched = cargo_matches(cargo, spec.query) if spec.query else None
+    routes: list[Record] = []
+    stops: list[str] = []
+    for service_id in dict.fromkeys(cargo["service_id"]):
+        if service_id not in set(model.sea_services(tables)):
+            continue
+        plan = c.plan(service_id, (), model.DEFAULT_SPEED_KN)
+        c.plans.append(plan)
+        stops += [s.place_id for s in plan.stops]
+        items = cargo.loc[cargo["service_id"] == service_id]
+        for record in layers.service_records(
+            tables, plan, lang, t, width=5.0, legend_key="legend.cargo_match"
+        ):
+            direction = cargo_direction(plan, record["leg"])
+            carried = items.loc[items["direction"] == direction]
+            hits = carried if matched is None else carried.loc[carried.index.isin(matched)]
+            record = record | {
+                "tooltip": layers.deck_text(
+                    record["tooltip"] + "\n" + cargo_tooltip(carried, direction, tables, lang, t)
+                )
+            }
+            if matched is not None and hits.empty:
+                record = _dim(record) | {"legend": "legend.cargo_other"}
+            routes.append(record)
+        c.cite(tables.services, "service_id", [service_id])
+        c.sources += [sid for v in items["source_ids"] for sid in split_ids(v)]
+    c.add("sea-routes", "path", routes)
+    c.places(("port", "terminal"), list(dict.fromkeys(stops)))
+    return c
+
+
+_BUILDERS: dict[str, Callable[[_Context], _Context]] = {
+    "overview": _overview,
+    "sea_services": _sea,
+    "border_gates": _gates,
+    "partners": _partners,
+    "cargo": _cargo,
+}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pieces shared by the builders (and by the pages' side panels).
+
+
+def cargo_direction(plan: model.ServicePlan, leg_index: int) -> str:
+    """Outward legs carry the westbound list (from China); the return leg of a round trip the other."""
+    last = len(plan.rotation.legs) - 1
+    return "eastbound" if plan.rotation.round_trip and leg_index == last else "westbound"
+
+
+def cargo_matches(cargo: pd.DataFrame, query: str) -> set[int]:
+    """Index labels of the cargo rows a search finds: in any language or HS chapter, ignoring case,
+    NFC/NFD and diacritics ("tinh bot" finds "tinh bột")."""
+    from .search import folded, matches
+
+    needle = folded(query)
+    if not needle:
+        return set(cargo.index)
+    haystack = (
+        cargo["commodity_en"].fillna("")
+        + " "
+        + cargo["commodity_vi"].fillna("")
+        + " "
+        + cargo["commodity_zh"].fillna("")
+        + " "
+        + cargo["hs_chapter"].fillna("")
+    )
+    return {index for index, text in haystack.items() if matches(needle, text)}
+
+
+def cargo_tooltip(items: pd.DataFrame, direction: str, tables: Tables, language: str, t: Translator) -> str:
+    lines = [t(f"direction.{direction}") + ":"]
+    for row in items.sort_values("seq").to_dict("records"):
+        hs = f" (HS {row['hs_chapter']})" if isinstance(row["hs_chapter"], str) and row["hs_chapter"] else ""
+        lines.append(f"• {localized(row, language, 'commodity')}{hs}")
+    sources = [sid for v in items["source_ids"] for sid in split_ids(v)]
+    if sources:
+        lines.append(t("map.source", sources=layers.source_label(tables, sources)))
+    return "\n".join(lines)
+
+
+def sea_subtitle(
+    name: str,
+    baseline: model.ServicePlan,
+    scenario: model.ServicePlan | None,
+    closed: Sequence[str],
+    t: Translator,
+) -> str:
+    """'Service · 9,731 nm' or 'Service · What-if: Red Sea · 9,731 → 13,020 nm', in the reader's format."""
+    lang = t.language
+    base = number(baseline.rotation.distance_nm, lang)
+    if scenario is None:
+        return f"{name} · {t('unit.nm_value', value=base)}"
+    # The passages as the user named them ("Red Sea"), not as resolved (Suez, Bab-el-Mandeb).
+    names = ", ".join(t(f"passage.{p}") if t.has(f"passage.{p}") else p for p in closed)
+    changed = number(scenario.rotation.distance_nm, lang)
+    return f"{name} · {t('map.scenario', name=names)} · {base} → {t('unit.nm_value', value=changed)}"
+
+
+def highlight_records(tables: Tables, place_ids: Iterable[str]) -> list[Record]:
+    """A thick black ring per highlighted place: visible on land, sea and over coloured lines alike."""
+    rows = {row["id"]: row for row in tables.places.to_dict("records")}
+    return [
+        {
+            "id": pid,
+            "position": layers.position(rows[pid]),
+            "color": style.BLACK,
+            "radius": 16,
+            "legend": "legend.highlight",
+        }
+        for pid in dict.fromkeys(place_ids)
+        if pid in rows
+    ]
+
+
+def _highlight_labels(tables: Tables, place_ids: Iterable[str], language: str) -> list[Record]:
+    rows = {row["id"]: row for row in tables.places.to_dict("records")}
+    return [
+        {
+            "id": pid,
+            "position": layers.position(rows[pid]),
+            "label": layers.deck_text(place_label(rows[pid], language)),
+            "priority": HIGHLIGHT_PRIORITY,
+        }
+        for pid in dict.fromkeys(place_ids)
+        if pid in rows
+    ]
+
+
+def _one_label_per_place(records: Sequence[Record]) -> list[Record]:
+    """One label per place: a highlighted place's label replaces its ordinary one."""
+    best: dict[Any, Record] = {}
+    for record in records:
+        key = record.get("id") or tuple(record["position"])
+        if key not in best or record["priority"] > best[key]["priority"]:
+            best[key] = record
+    return list(best.values())
+
+
+def _emphasise(records: list[Record], service_id: str | None) -> list[Record]:
+    """The spec's own service drawn wider, and last so it lies on top."""
+    if service_id is None:
+        return records
+    others = [r for r in records if r["id"] != service_id]
+    own = [r | {"width": max(float(r["width"]), EMPHASIS_WIDTH)} for r in records if r["id"] == service_id]
+    return others + own
+
+
+def _dim(record: Record) -> Record:
+    return record | {"color": [*record["color"][:3], DIMMED_ALPHA]}
+
+
+def legend_items(content_layers: Iterable[ContentLayer]) -> tuple[LegendItem, ...]:
+    """The legend of what is drawn: one entry per `legend` key the records carry, drawn as they are."""
+    found: dict[str, LegendItem] = {}
+    for layer in content_layers:
+        for record in layer.records:
+            key = record.get("legend")
+            if not key or key in found:
+                continue
+            colour = tuple(_LEGEND_COLOUR_OVERRIDE.get(key, record["color"]))
+            found[key] = LegendItem(key, colour, _shape(layer.kind, record))
+    order = {key: index for index, key in enumerate(LEGEND_ORDER)}
+    return tuple(sorted(found.values(), key=lambda item: order.get(item.key, len(order))))
+
+
+def _shape(kind: LayerKind, record: Record) -> Shape:
+    if kind == "path":
+        return "dashed" if any(record.get("dash") or layers.SOLID) else "line"
+    if kind == "rings":
+        return "ring"
+    return "hollow" if record.get("fill") != record.get("color") else "dot"
+
+
+def data_date(tables: Tables) -> str:
+    """The date of the data: when the newest source was last read (as on the Data & sources page)."""
+    latest = pd.to_datetime(tables.sources["accessed_date"]).max()
+    return "undated" if pd.isna(latest) else latest.date().isoformat()

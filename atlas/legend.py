@@ -1,0 +1,37 @@
+"""A map legend as HTML swatches, written once for the pages, the tour and the HTML export.
+
+Labels are our own translated text; they are escaped all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from . import style
+from .content import LegendItem
+from .i18n import Translator, nfc
+
+
+def legend_html(items: Sequence[LegendItem], t: Translator, *, css_class: str = "atlas-legend") -> str:
+    """Swatches drawn as the map draws them: solid or dashed lines, filled or hollow dots, rings."""
+    chips = []
+    for item in items:
+        colour = style.hex_colour(list(item.colour))
+        if item.shape in ("line", "dashed"):
+            border = "dashed" if item.shape == "dashed" else "solid"
+            mark = (
+                f'<span style="display:inline-block;width:26px;border-top:4px {border} {colour};'
+                'vertical-align:middle"></span>'
+            )
+        else:
+            fill = colour if item.shape == "dot" else "#ffffff" if item.shape == "hollow" else "transparent"
+            mark = (
+                '<span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
+                f'border:2px solid {colour};background:{fill};vertical-align:middle"></span>'
+            )
+        chips.append(
+            f'<span class="chip" style="margin-right:14px;white-space:nowrap">'
+            f"{mark} {escape(nfc(t(item.key)))}</span>"
+        )
+    return f'<div class="{css_class}" style="line-height:2">{"".join(chips)}</div>' if chips else ""

@@ -1,0 +1,39 @@
+"""Numbers in the reader's format (CLDR through Babel): vi `9.687 hải lý`, `16,7 %`; en `9,687 nm`.
+
+Every number on screen, in tooltips, slides and exports goes through here, never through f"{x:,}".
+"""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal
+
+_LOCALES = {"vi": "vi_VN", "en": "en_US", "zh": "zh_Hans_CN"}
+
+
+def number(value: float, language: str, decimals: int = 0) -> str:
+    """A grouped number with a fixed count of decimals; '—' for a missing or non-finite value."""
+    if value is None or not math.isfinite(float(value)):
+        return "—"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(round(float(value), decimals), format=pattern, locale=_LOCALES[language])
+
+
+def signed(value: float, language: str, decimals: int = 0) -> str:
+    """'+3,344' / '−0,5': an explicit sign for differences (what-if deltas)."""
+    text = number(abs(value), language, decimals)
+    if text == "—":
+        return text
+    return ("+" if value >= 0 else "−") + text
+
+
+def percent(value_pct: float, language: str, decimals: int = 1, *, sign: bool = False) -> str:
+    """A percentage given in percent (16.7 → en '16.7%', vi '16,7%')."""
+    body = signed(value_pct, language, decimals) if sign else number(value_pct, language, decimals)
+    return body + "%"
+
+
+def compact(value: float, language: str) -> str:
+    """A figure as the sources print it: no decimals for whole numbers, one otherwise."""
+    return number(value, language, 0 if float(value).is_integer() else 1)
