@@ -44,10 +44,8 @@ spec = MapSpec(
     view=view,
 )
 
-map_column, detail_column = st.columns([3, 1])
-with map_column:
-    content, selected = map_panel(spec, "gates", t, online=online_tiles())
-with detail_column:
+content, selected = map_panel(spec, "gates", t, online=online_tiles())
+with st.container(key="map-details"):
     figure_metric(tables, "lang_son_vehicle_growth", t)
     selection_details(tables, selected, t, hint=False)
 

@@ -30,11 +30,9 @@ if query and cargo.empty:
 
 view_name, view = view_picker("cargo", t)
 spec = MapSpec(kind="cargo", language=lang, query=query, view_name=view_name, view=view)
-map_column, detail_column = st.columns([3, 1])
-with map_column:
-    content, selected = map_panel(spec, "cargo", t, online=online_tiles())
-    st.caption(t("cargo.map_note"))
-with detail_column:
+content, selected = map_panel(spec, "cargo", t, online=online_tiles())
+st.caption(t("cargo.map_note"))
+with st.container(key="map-details"):
     selection_details(tables, selected, t)
 
 if not cargo.empty:

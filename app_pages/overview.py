@@ -34,11 +34,9 @@ spec = MapSpec(
     view=view,
 )
 
-map_column, detail_column = st.columns([3, 1])
-with map_column:
-    content, selected = map_panel(spec, "overview", t, online=online_tiles())
-    st.caption(t("overview.width_note"))
-with detail_column:
+content, selected = map_panel(spec, "overview", t, online=online_tiles())
+st.caption(t("overview.width_note"))
+with st.container(key="map-details"):
     selection_details(tables, selected, t)
 
 write_query_params(spec.query_params())

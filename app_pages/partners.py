@@ -23,10 +23,8 @@ st.title(t("partners.title"))
 view_name, view = view_picker("partners", t)
 spec = MapSpec(kind="partners", language=lang, view_name=view_name, view=view)
 
-map_column, detail_column = st.columns([3, 1])
-with map_column:
-    content, selected = map_panel(spec, "partners", t, online=online_tiles())
-with detail_column:
+content, selected = map_panel(spec, "partners", t, online=online_tiles())
+with st.container(key="map-details"):
     if selected and "position" in selected:
         place_details(tables, selected["id"], t)
         related = agreements.loc[

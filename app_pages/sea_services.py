@@ -95,10 +95,8 @@ spec = MapSpec(
     view=view,
 )
 
-map_column, detail_column = st.columns([3, 1])
-with map_column:
-    content, selected = map_panel(spec, "sea", t, online=online_tiles())
-with detail_column:
+content, selected = map_panel(spec, "sea", t, online=online_tiles())
+with st.container(key="map-details"):
     selection_details(tables, selected, t)
 
 

@@ -36,6 +36,10 @@ Shape = Literal["line", "dashed", "dot", "ring", "hollow"]
 # The size every map of the app is drawn at (the pages' deck height, 16:9): fitted views, label
 # decluttering and the slide frame are all computed for it, so screen and exports agree.
 MAP_SIZE_PX: tuple[float, float] = (560.0 * 16 / 9, 560.0)
+# The map as a page shows it (full width of the main area): a 1280-px laptop or projector with the
+# sidebar open leaves ~800 px, a phone ~340 px. A view fitted for the screen also fits the wider slide.
+SCREEN_MAP_PX: tuple[float, float] = (800.0, 560.0)
+PHONE_MAP_PX: tuple[float, float] = (340.0, 560.0)
 # Room the fitted view leaves inside the map (top, right, bottom, left): a slide's title and subtitle
 # cover the top, its footer and scale bar the bottom, and labels sit right of their dots.
 FIT_PADDING_PX: tuple[float, float, float, float] = (96.0, 150.0, 72.0, 40.0)
@@ -128,15 +132,16 @@ class MapContent:
         ids = [r["id"] for layer in self.layers if layer.kind != "path" for r in layer.records if "id" in r]
         return tuple(dict.fromkeys(ids))
 
-    def view(self, size_px: tuple[float, float] = MAP_SIZE_PX) -> MapView:
+    def view(self, size_px: tuple[float, float] = SCREEN_MAP_PX) -> MapView:
         """The spec's view, or the view that fits everything the selection draws at this size."""
         if self.spec.view is not None:
             return self.spec.view
         return fit_view(self.bounds, *size_px, padding_px=FIT_PADDING_PX)
 
-    def placed_labels(self, view: MapView) -> list[Record]:
-        """The labels that fit at a view without overlapping, each with its anchor and offset."""
-        return declutter(self.labels, view, self.label_size_px, MAP_SIZE_PX)
+    def placed_labels(self, view: MapView, frame_px: tuple[float, float] = SCREEN_MAP_PX) -> list[Record]:
+        """The labels that fit at a view without overlapping or leaving a map of `frame_px`, each
+        with its anchor and offset."""
+        return declutter(self.labels, view, self.label_size_px, frame_px)
 
 
 def map_content(spec: MapSpec, tables: Tables, t: Translator, plan: PlanFn | None = None) -> MapContent:

@@ -214,7 +214,9 @@ def build_deck(layers: Sequence[pdk.Layer], view: MapView, *, online_tiles: bool
     )
 
 
-def content_layers(content: MapContent, view: MapView) -> list[pdk.Layer]:
+def content_layers(
+    content: MapContent, view: MapView, frame_px: tuple[float, float] | None = None
+) -> list[pdk.Layer]:
     """The deck layers of a map content at a view: basemap, the content's layers in order, labels.
 
     The one place a content becomes pydeck: pages, the tour and the HTML export all call it.
@@ -229,10 +231,17 @@ def content_layers(content: MapContent, view: MapView) -> list[pdk.Layer]:
             deck_layers.append(zone_layer(layer.records))
         else:
             deck_layers.append(ring_layer(layer.id, layer.records, line_width_px=4, pickable=False))
-    labels = content.placed_labels(view)
+    labels = content.placed_labels(view, *(() if frame_px is None else (frame_px,)))
     deck_layers.append(label_layer(labels, size_px=round(content.label_size_px)))
     return deck_layers
 
 
-def content_deck(content: MapContent, view: MapView, *, online_tiles: bool = False) -> pdk.Deck:
-    return build_deck(content_layers(content, view), view, online_tiles=online_tiles)
+def content_deck(
+    content: MapContent,
+    view: MapView,
+    *,
+    online_tiles: bool = False,
+    frame_px: tuple[float, float] | None = None,
+) -> pdk.Deck:
+    """The deck of a content at a view; labels are kept inside a map of `frame_px` (the screen's)."""
+    return build_deck(content_layers(content, view, frame_px), view, online_tiles=online_tiles)

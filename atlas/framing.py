@@ -75,7 +75,9 @@ def fit_view(
     (top, right, bottom, left; the right is wider because labels sit right of their dots)."""
     if bounds is None:
         return fallback or MapView(20.0, 100.0, 1.0)
-    top, right, bottom, left = padding_px
+    # On a narrow map the padding shrinks with it: a phone cannot spare 150 px for labels.
+    scale = min(1.0, width_px / 800.0)
+    top, right, bottom, left = (padding_px[0], padding_px[1] * scale, padding_px[2], padding_px[3] * scale)
     usable_w = max(width_px - left - right, 40.0)
     usable_h = max(height_px - top - bottom, 40.0)
     span_x = (bounds.east - bounds.west) / 360.0
@@ -87,11 +89,13 @@ def fit_view(
         zooms.append(math.log2(usable_w / (span_x * world)))
     if span_y > 0:
         zooms.append(math.log2(usable_h / (span_y * world)))
-    zoom = max(MIN_FIT_ZOOM, min(zooms))
+    # Never wider than one world: the repeating map would show a route twice, and a slide cannot.
+    one_world = math.log2(width_px / world)
+    zoom = max(MIN_FIT_ZOOM, one_world, min(zooms))
     # Centre on the middle of the padded box, in pixels at that zoom (the padding is asymmetric).
-    scale = world * 2**zoom
-    x_mid = ((bounds.west + bounds.east) / 2 + 180.0) / 360.0 * scale + (right - left) / 2
-    y_mid = (1 - (y_north + y_south) / 2 / math.pi) / 2 * scale + (bottom - top) / 2
+    scale_px = world * 2**zoom
+    x_mid = ((bounds.west + bounds.east) / 2 + 180.0) / 360.0 * scale_px + (right - left) / 2
+    y_mid = (1 - (y_north + y_south) / 2 / math.pi) / 2 * scale_px + (bottom - top) / 2
     lon, lat = mercator.unproject(x_mid, y_mid, zoom)
     lon = ((lon + 180.0) % 360.0) - 180.0
     return MapView(round(mercator.clamp_lat(lat), 4), round(lon, 4), round(zoom, 2))

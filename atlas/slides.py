@@ -43,8 +43,8 @@ from .content import MAP_SIZE_PX, LegendItem, MapContent
 from .deck import basemap_detail
 from .exports import content_sources_note, sources_line
 from .i18n import Translator, nfc
-from .numbers import number
 from .mercator import MAX_LAT, WORLD_M, WORLD_PX_AT_ZOOM_0, from_metres, to_metres
+from .numbers import number
 from .views import MapView
 
 FIGURE_SIZE_PX: tuple[int, int] = (2000, 1125)

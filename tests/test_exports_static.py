@@ -266,7 +266,8 @@ from ui import data
 from ui.export_panel import export_panel
 
 t = data.translator("vi")
-content = data.content(MapSpec(kind="overview", language="vi", view_name="tonkin", view=VIEW_PRESETS["tonkin"]))
+spec = MapSpec(kind="overview", language="vi", view_name="tonkin", view=VIEW_PRESETS["tonkin"])
+content = data.content(spec)
 export_panel(content, content.view(), t)
 """
 

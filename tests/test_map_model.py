@@ -22,7 +22,7 @@ from PIL import Image, ImageStat
 from test_app_pages import deck_spec, open_app
 
 from atlas import export, html_export, slides
-from atlas.content import MAP_SIZE_PX, map_content
+from atlas.content import PHONE_MAP_PX, SCREEN_MAP_PX, map_content
 from atlas.deck import content_deck
 from atlas.framing import Bounds, bounds_of, fit_view, view_box
 from atlas.i18n import Translator
@@ -145,15 +145,18 @@ def test_fitted_sea_maps_show_every_route_on_screen_and_on_the_slide(tables) -> 
             MapSpec(kind="sea_services", service_id=service_id, closed=closed), tables, t, plan=_plan(tables)
         )
         view = content.view()
-        screen = view_box(view, *MAP_SIZE_PX)
+        boxes = {
+            "screen": view_box(view, *SCREEN_MAP_PX),
+            "phone": view_box(content.view(PHONE_MAP_PX), *PHONE_MAP_PX),
+        }
         west, south, east, north = slides.view_frame(view).bounds_deg()
-        slide = Bounds(west, south, east, north)
+        boxes["slide"] = Bounds(west, south, east, north)
         for layer in content.layers:
             for record in layer.records:
                 points = record.get("path") or [record["position"]]
                 for lon, lat in points:
-                    assert screen.contains(lon, lat), (service_id, closed, layer.id, lon, lat)
-                    assert slide.contains(lon, lat), (service_id, closed, layer.id, lon, lat)
+                    for name, box in boxes.items():
+                        assert box.contains(lon, lat), (name, service_id, closed, layer.id, lon, lat)
 
 
 def test_bounds_take_the_short_way_across_the_date_line() -> None:

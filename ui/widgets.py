@@ -11,7 +11,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from atlas.content import MAP_SIZE_PX, LegendItem, MapContent
+from atlas.content import MAP_SIZE_PX, PHONE_MAP_PX, SCREEN_MAP_PX, LegendItem, MapContent
 from atlas.deck import content_deck
 from atlas.i18n import Translator, localized
 from atlas.layers import figure_text, source_label
@@ -159,7 +159,9 @@ def place_details(tables: Tables, place_id: str, t: Translator) -> None:
     facts = {
         t("details.kind"): t(f"kind.{place['kind']}"),
         t("details.status"): t(f"status.{place['status']}") if isinstance(place["status"], str) else "—",
-        t("details.coordinates"): f"{number(place['lat_deg'], t.language, 4)}; {number(place['lon_deg'], t.language, 4)}",
+        t(
+            "details.coordinates"
+        ): f"{number(place['lat_deg'], t.language, 4)}; {number(place['lon_deg'], t.language, 4)}",
         t("details.coord_method"): t(f"coord.{place['coord_method']}")
         + f" (±{number(place['coord_precision_m'], t.language)} m)",
         t("details.coord_reference"): place["coord_reference"],
@@ -183,14 +185,24 @@ def selection_details(tables: Tables, selected: dict | None, t: Translator, *, h
         st.caption(t("map.click_hint"))
 
 
+def map_size() -> tuple[float, float]:
+    """The map's size on this visitor's screen: phones say so in their user agent (Streamlit does not
+    report the window's width, so a fitted view is computed for the width a phone or a laptop leaves)."""
+    agent = st.context.headers.get("User-Agent", "") if st.context.headers else ""
+    return PHONE_MAP_PX if "Mobi" in agent else SCREEN_MAP_PX
+
+
 def map_panel(
     spec: MapSpec, page_key: str, t: Translator, *, online: bool = False
 ) -> tuple[MapContent, dict | None]:
-    """The map of a spec with its legend and Export panel: the page draws the one content, and every
-    download renders that same content at the same view. Returns the content and the clicked object."""
+    """The map of a spec, full width, with its legend and Export panel: the page draws the one
+    content, and every download renders that same content at the same view. Returns the content
+    and the clicked object."""
     content = content_of(spec)
-    view = content.view()
-    selected = map_chart(content_deck(content, view, online_tiles=online), page_key)
+    size = map_size()
+    view = content.view(size)
+    deck = content_deck(content, view, online_tiles=online, frame_px=size)
+    selected = map_chart(deck, page_key)
     legend(content.legend, t)
     export_panel(content, view, t)
     return content, selected

@@ -44,6 +44,8 @@ CHROMIUM_ARGS: tuple[str, ...] = (
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 390, "height": 844}
+PHONE_USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                    "Chrome/156.0.0.0 Mobile Safari/537.36")
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 # The embedded basemap's fills (atlas/style.py SEA_FILL and LAND_FILL).
@@ -245,8 +247,10 @@ def new_app_page(browser: Browser, base_url: str, *, viewport: ViewportSize = DE
     """A fresh context (no cookies, no cache) that only reaches localhost and records console output."""
     # A phone-sized viewport also behaves like a phone: touch events, and the meta viewport is honoured.
     phone = viewport["width"] < 600
+    # Phones say so in their user agent; the app fits its maps to a phone-width map from it.
+    agent = {"user_agent": PHONE_USER_AGENT} if phone else {}
     context = browser.new_context(viewport=viewport, locale=locale, service_workers="block",
-                                  is_mobile=phone, has_touch=phone)
+                                  is_mobile=phone, has_touch=phone, **agent)
     blocked: list[str] = []
     block_non_local(context, blocked)
     app_page = AppPage(page=context.new_page(), context=context, base_url=base_url, blocked_urls=blocked)

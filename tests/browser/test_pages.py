@@ -115,7 +115,8 @@ def test_deep_link_restores_a_what_if_scenario_in_vietnamese(open_page) -> None:
     # Round the Cape of Good Hope: ~13,000 nm instead of ~9,700 via Suez (the legs grid is a canvas).
     distance = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert 12_500 <= int(re.sub(r"\D", "", distance)) <= 13_500, distance
-    assert "+3," in page.locator('[data-testid="stMetricDelta"]').first.inner_text()
+    # Vietnamese groups thousands with a dot: +3.344 hải lý.
+    assert "+3." in page.locator('[data-testid="stMetricDelta"]').first.inner_text()
     assert "closed=red_sea" in page.url and "lang=vi" in page.url
     _assert_clean(app)
 
