@@ -12,24 +12,27 @@ import streamlit as st
 import geo
 from ui import data
 from ui.auth import require_sign_in
+from ui.errors import incidents_reported
 from ui.sidebar import render_sidebar
 from ui.state import load_query_params_once
 
 st.set_page_config(page_title="Corridor Atlas", layout="wide")
-# Before anything else: a visitor who is not admitted sees only the sign-in prompt, no data.
-require_sign_in()
-load_query_params_once(closable=(*geo.CLOSABLE_PASSAGES, *geo.SHORTHANDS))
-data.tables()  # bad data: say which file, row and field in the main area, then stop
-t = render_sidebar()
+# An exception anywhere below is logged with an incident id; the visitor sees only that id.
+with incidents_reported():
+    # Before anything else: a visitor who is not admitted sees only the sign-in prompt, no data.
+    require_sign_in()
+    load_query_params_once(closable=(*geo.CLOSABLE_PASSAGES, *geo.SHORTHANDS))
+    data.tables()  # bad data: say which file, row and field in the main area, then stop
+    t = render_sidebar()
 
-PAGES = [
-    st.Page("app_pages/overview.py", title=t("page.overview"), default=True),
-    st.Page("app_pages/sea_services.py", title=t("page.sea_services")),
-    st.Page("app_pages/border_gates.py", title=t("page.border_gates")),
-    st.Page("app_pages/cargo.py", title=t("page.cargo")),
-    st.Page("app_pages/partners.py", title=t("page.partners")),
-    st.Page("app_pages/data_sources.py", title=t("page.data_sources")),
-    st.Page("app_pages/presentation.py", title=t("page.presentation")),
-    st.Page("app_pages/your_data.py", title=t("page.your_data")),
-]
-st.navigation(PAGES).run()
+    PAGES = [
+        st.Page("app_pages/overview.py", title=t("page.overview"), default=True),
+        st.Page("app_pages/sea_services.py", title=t("page.sea_services")),
+        st.Page("app_pages/border_gates.py", title=t("page.border_gates")),
+        st.Page("app_pages/cargo.py", title=t("page.cargo")),
+        st.Page("app_pages/partners.py", title=t("page.partners")),
+        st.Page("app_pages/data_sources.py", title=t("page.data_sources")),
+        st.Page("app_pages/presentation.py", title=t("page.presentation")),
+        st.Page("app_pages/your_data.py", title=t("page.your_data")),
+    ]
+    st.navigation(PAGES).run()

@@ -10,6 +10,7 @@ from atlas.status_text import status_with_as_of
 from ui import data
 from ui.sidebar import active_layers, online_tiles, show_planned
 from ui.state import language, write_query_params
+from ui.tables import data_table
 from ui.widgets import figure_metric, map_panel, selection_details, sources_list, view_picker
 
 tables = data.tables()
@@ -53,7 +54,7 @@ pairs = tables.gate_pairs
 if not show_planned():
     pairs = pairs.loc[pairs["status"] == "operating"]
 st.subheader(t("gates.pairs"))
-st.dataframe(
+data_table(
     pd.DataFrame(
         {
             t("gates.vn_side"): [name(p) for p in pairs["vn_place_id"]],
@@ -67,13 +68,12 @@ st.dataframe(
             t("gates.note"): [localized(r, lang, "status_note") for r in pairs.to_dict("records")],
         }
     ),
-    hide_index=True,
-    width="stretch",
+    "gate_pairs.csv",
 )
 
 st.subheader(t("gates.corridors"))
 corridors = tables.corridors.set_index("corridor_id")
-st.dataframe(
+data_table(
     pd.DataFrame(
         [
             {
@@ -95,8 +95,7 @@ st.dataframe(
             for line in data.corridor_lines()
         ]
     ),
-    hide_index=True,
-    width="stretch",
+    "corridors.csv",
 )
 st.caption(t("gates.corridor_note"))
 

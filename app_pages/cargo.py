@@ -10,6 +10,7 @@ from atlas.spec import MapSpec, parse_query
 from ui import data
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
+from ui.tables import data_table
 from ui.widgets import map_panel, md_escape, selection_details, sources_list, view_picker
 
 tables = data.tables()
@@ -35,7 +36,7 @@ with st.container(key="map-details"):
     selection_details(tables, selected, t)
 
 if not cargo.empty:
-    st.dataframe(
+    data_table(
         pd.DataFrame(
             {
                 t("cargo.service"): [
@@ -47,8 +48,7 @@ if not cargo.empty:
                 t("cargo.source_wording"): cargo["source_wording"],
             }
         ),
-        hide_index=True,
-        width="stretch",
+        "cargo.csv",
     )
     st.caption(t("cargo.direction_note"))
 

@@ -12,6 +12,7 @@ from loaders import validate_data_dir
 from loaders.freshness import DEFAULT_MAX_AGE_DAYS, freshness_summary, stale_statuses
 from ui import data
 from ui.state import language, write_query_params
+from ui.tables import data_table
 from ui.widgets import sources_list
 
 tables = data.tables()
@@ -92,7 +93,7 @@ for name, tab in zip(names, st.tabs(names), strict=True):
     frame = getattr(tables, name)
     with tab:
         shown = frame.drop(columns="geometry") if "geometry" in frame.columns else frame
-        st.dataframe(shown, hide_index=True, width="stretch")
+        data_table(shown)
         st.download_button(
             t("data.download_csv", name=f"{name}.csv"),
             exports.csv_bytes(shown),

@@ -11,6 +11,7 @@ from loaders._checks import parse_partial_date
 from ui import data
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
+from ui.tables import data_table
 from ui.widgets import map_panel, md_escape, place_details, sources_list, view_picker
 
 tables = data.tables()
@@ -63,7 +64,7 @@ timeline = (
     .properties(height=260)
 )
 st.altair_chart(timeline, width="stretch")
-st.dataframe(
+data_table(
     pd.DataFrame(
         {
             t("partners.date"): agreements["date"].fillna("—"),
@@ -73,8 +74,7 @@ st.dataframe(
             t("partners.topic"): [localized(row, lang, "topic") for row in agreements.to_dict("records")],
         }
     ).sort_values(t("partners.date")),
-    hide_index=True,
-    width="stretch",
+    "agreements.csv",
 )
 st.caption(t("partners.date_note"))
 

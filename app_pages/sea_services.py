@@ -10,6 +10,7 @@ from atlas.spec import CLOSABLE, MAX_SPEED_KN, MIN_SPEED_KN, MapSpec
 from ui import data
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
+from ui.tables import data_table
 from ui.widgets import map_panel, selection_details, sources_list, view_picker
 
 tables = data.tables()
@@ -121,11 +122,11 @@ def leg_table(plan) -> pd.DataFrame:
 
 
 st.subheader(t("sea.legs"))
-st.dataframe(leg_table(shown), hide_index=True, width="stretch")
+data_table(leg_table(shown), f"{service_id}_legs.csv")
 st.caption(t("sea.legs_note"))
 if scenario is not None:
     st.subheader(t("sea.baseline_legs"))
-    st.dataframe(leg_table(baseline), hide_index=True, width="stretch")
+    data_table(leg_table(baseline), f"{service_id}_baseline_legs.csv")
 
 cargo = tables.cargo.loc[tables.cargo["service_id"] == service_id]
 if not cargo.empty:

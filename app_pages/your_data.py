@@ -4,6 +4,7 @@ Uploaded text is only ever shown as text: dataframes, plain-text tooltips, st.te
 """
 
 import hashlib
+import secrets
 
 import pandas as pd
 import streamlit as st
@@ -26,6 +27,7 @@ from loaders.uploads import (
 from ui import data
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
+from ui.tables import data_table
 from ui.widgets import legend, map_chart, view_picker, view_query_value
 
 MIME = {"csv": "text/csv", "geojson": "application/geo+json"}
@@ -50,12 +52,14 @@ with st.expander(t("yours.templates")):
 
 def forget_uploads() -> None:
     """New uploader keys empty every uploader (their values cannot be set through session state)."""
-    st.session_state["yours_generation"] = st.session_state.get("yours_generation", 0) + 1
+    st.session_state["yours_generation"] = secrets.token_hex(4)
     for key in ("yours_digest", "yours_result", "yours_routes"):
         st.session_state.pop(key, None)
 
 
-generation = st.session_state.get("yours_generation", 0)
+# Uploader keys are new in every session: after a server restart the browser reconnects to a fresh
+# session that holds no file, and an old key would let the browser keep showing the old file.
+generation = st.session_state.setdefault("yours_generation", secrets.token_hex(4))
 uploads = []
 for column, table in zip(st.columns(len(UPLOAD_TABLES)), UPLOAD_TABLES, strict=True):
     file = column.file_uploader(
@@ -87,8 +91,8 @@ result = st.session_state["yours_result"]
 st.button(t("yours.clear"), on_click=forget_uploads)
 
 if not result.ok:
-    st.error(t("yours.rejected", n=len(result.problems)))
-    st.dataframe(
+    st.error(t("yours.rejected", n=f"{result.problem_count:,}"))
+    data_table(
         pd.DataFrame(
             {
                 t("yours.problem.file"): [p.file for p in result.problems],
@@ -97,10 +101,10 @@ if not result.ok:
                 t("yours.problem.what"): [p.what for p in result.problems],
                 t("yours.problem.action"): [p.action for p in result.problems],
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        )
     )
+    if result.omitted:
+        st.caption(t("yours.more_problems", n=f"{result.omitted:,}"))
     st.caption(t("yours.geojson_rows"))
     write_query_params({})
     st.stop()
@@ -162,7 +166,7 @@ frames = overlay.user_frames(user)
 shown = [name for name in UPLOAD_TABLES if not frames[name].empty]
 for name, tab in zip(shown, st.tabs(shown), strict=True):
     with tab:
-        st.dataframe(frames[name], hide_index=True, width="stretch")
+        data_table(frames[name])
         st.download_button(
             t("yours.download", name=f"{name}.csv"),
             exports.csv_bytes(frames[name]),

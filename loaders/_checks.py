@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from frictionless import Resource, Schema
 
-from ._problems import Problem
+from ._problems import Problem, quoted, shortened
 from ._read import RawTable
 from ._schema import TableSchema
 
@@ -28,6 +31,18 @@ _PATTERN_HINTS = {
     "^[A-Z]{3}$": "use the three-letter IATA code, e.g. HPH",
     "^[0-9]{2}$": "use a two-digit HS chapter, e.g. 09",
 }
+
+
+# One rule for curated data and uploads. Refused: C0 and C1 controls (tab and line breaks are allowed
+# in free text), NUL among them, the byte-order mark, and every text-direction control, which can
+# make a name display differently from what it is: LRM, RLM and ALM (U+200E, U+200F, U+061C), the
+# embeddings and overrides (U+202A-U+202E) and the isolates (U+2066-U+2069). Joiners (U+200C, U+200D)
+# stay: some scripts need them.
+CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", re.ASCII)
+_PLAIN_INTEGER = re.compile(r"[-+]?\d+", re.ASCII)
 
 
 def header_problems(table: RawTable, schema: TableSchema) -> list[Problem]:
@@ -130,7 +145,7 @@ def _translate(
                 file,
                 line,
                 field_name,
-                f"{cell!r} is not {_article(field_type)} {field_type}",
+                f"{quoted(cell)} is not {_article(field_type)} {field_type}",
                 f"write {hint}",
             )
         ]
@@ -176,7 +191,7 @@ def _constraint_problem(file: str, line: int | None, name: str, cell: str, field
             file,
             line,
             name,
-            f"{cell!r} is not an allowed value",
+            f"{quoted(cell)} is not an allowed value",
             f"use one of: {', '.join(constraints['enum'])}",
         )
     if "pattern" in constraints:
@@ -184,15 +199,24 @@ def _constraint_problem(file: str, line: int | None, name: str, cell: str, field
         hint = _PATTERN_HINTS.get(pattern)
         if hint is None and "[0-9]{4}" in pattern:
             hint = "write the date as YYYY, YYYY-MM or YYYY-MM-DD"
-        return Problem(file, line, name, f"{cell!r} is not in the expected form", hint or f"match {pattern}")
+        return Problem(
+            file, line, name, f"{quoted(cell)} is not in the expected form", hint or f"match {pattern}"
+        )
     low, high = constraints.get("minimum"), constraints.get("maximum")
     if low is not None or high is not None:
-        bounds = f"{'' if low is None else low}..{'' if high is None else high}"
+        bounds = f"{_bound(low)}..{_bound(high)}"
         advice = f"use a value in {bounds}"
         if name in ("lat_deg", "lon_deg"):
             advice += "; if latitude and longitude are swapped, exchange the two columns"
-        return Problem(file, line, name, f"{cell} is out of range", advice)
-    return Problem(file, line, name, f"{cell!r} breaks a constraint", "correct the value")
+        return Problem(file, line, name, f"{shortened(cell)} is out of range", advice)
+    return Problem(file, line, name, f"{quoted(cell)} breaks a constraint", "correct the value")
+
+
+def _bound(value: float | None) -> str:
+    """A range end as people write it: 1,000,000 rather than 1000000.0."""
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
 
 
 def id_set(table: RawTable | None, column: str) -> set[str] | None:
@@ -232,7 +256,7 @@ def reference_problems(
                         table.file,
                         line,
                         column,
-                        f"{value!r} is not an id in {target}",
+                        f"{quoted(value)} is not an id in {target}",
                         f"use an existing id from {target} or add that row there first",
                     )
                 )
@@ -251,7 +275,7 @@ def partial_date_problems(table: RawTable, column: str, today: dt.date) -> list[
                     table.file,
                     line,
                     column,
-                    f"{value!r} is not a real calendar date",
+                    f"{quoted(value)} is not a real calendar date",
                     "check the day and month",
                 )
             )
@@ -300,7 +324,7 @@ def sequence_problems(table: RawTable, group: str, seq: str, what: str) -> list[
                     table.file,
                     line,
                     seq,
-                    f"{what} of {key!r} are numbered {numbers}, not 1..{len(numbers)}",
+                    f"{what} of {quoted(key)} are numbered {numbers}, not 1..{len(numbers)}",
                     "number them 1, 2, 3 … in order with no gap",
                 )
             )
@@ -338,3 +362,154 @@ def status_problems(table: RawTable) -> list[Problem]:
                 )
             )
     return problems
+
+
+def cell_problems(
+    table: RawTable, schema: TableSchema, reported: Iterable[Problem] = (), max_chars: int | None = None
+) -> list[Problem]:
+    """Invisible control characters; numbers not written as plain finite ASCII (Frictionless reads
+    "Infinity", "1e400" and "NaN" as numbers, which the pages then print or divide by); and, with
+    `max_chars`, cells longer than that. A cell already in `reported` (row and field) is skipped."""
+    types = {field["name"]: field["type"] for field in schema.descriptor["fields"]}
+    seen = {(problem.row, problem.field) for problem in reported}
+    problems: list[Problem] = []
+    for line, row in column_cells(table, schema.field_names[0]):
+        for name, cell in row.items():
+            if (line, name) in seen:
+                continue
+            control = CONTROL_CHARACTERS.search(cell)
+            if control:
+                problems.append(
+                    Problem(
+                        table.file,
+                        line,
+                        name,
+                        f"value contains an invisible control character (U+{ord(control.group()):04X})",
+                        "re-type the value; control and text-direction characters are refused",
+                    )
+                )
+            if max_chars is not None and len(cell) > max_chars:
+                problems.append(
+                    Problem(
+                        table.file,
+                        line,
+                        name,
+                        f"value is {len(cell):,} characters long",
+                        f"shorten it to at most {max_chars:,} characters",
+                    )
+                )
+            if cell and not plain_number(cell, types.get(name)):
+                problems.append(
+                    Problem(
+                        table.file,
+                        line,
+                        name,
+                        f"{quoted(cell)} is not a plain {types[name]}",
+                        "write digits 0-9 with a dot as decimal separator, e.g. 21.0245",
+                    )
+                )
+    return problems
+
+
+def plain_number(cell: str, field_type: str | None) -> bool:
+    """True unless a numeric cell uses anything but ASCII digits, or is not finite."""
+    if field_type == "integer":
+        return _PLAIN_INTEGER.fullmatch(cell) is not None
+    if field_type == "number":
+        return _PLAIN_NUMBER.fullmatch(cell) is not None and math.isfinite(float(cell))
+    return True
+
+
+# Where a service of each mode may call. A sea stop at a city or a border gate is routed inland.
+STOP_KINDS: dict[str, frozenset[str]] = {
+    "sea": frozenset({"port", "terminal"}),
+    "air": frozenset({"airport"}),
+}
+
+
+@dataclass(frozen=True)
+class StopPlace:
+    """What the stop rules need to know about a place."""
+
+    kind: str
+    lon: str
+    lat: str
+
+
+def stop_problems(
+    stops: RawTable, services: dict[str, tuple[str, str]], places: dict[str, StopPlace]
+) -> list[Problem]:
+    """Stops a service cannot make: at a place its mode cannot call at (sea: ports and terminals;
+    air: airports), or at the same place (or point) as the call before, which is no leg to route;
+    a scheduled service returns from its last call to its first, so those two must differ too.
+
+    `services` maps service_id to (mode, kind); unknown services and places are reported elsewhere."""
+    by_service: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    problems: list[Problem] = []
+    for line, row in column_cells(stops, "place_id"):
+        service, place = services.get(row["service_id"]), places.get(row["place_id"])
+        if service is None or place is None:
+            continue
+        allowed = STOP_KINDS.get(service[0])
+        if allowed is not None and place.kind not in allowed:
+            problems.append(
+                Problem(
+                    stops.file,
+                    line,
+                    "place_id",
+                    f"{quoted(row['place_id'])} is a {place.kind.replace('_', ' ')}; a {service[0]} service "
+                    f"calls only at: {', '.join(sorted(allowed))}",
+                    "pick the port, terminal or airport the service calls at",
+                )
+            )
+        if row["stop_seq"].isdigit():
+            by_service[row["service_id"]].append((int(row["stop_seq"]), line, row["place_id"]))
+    for service_id, calls in by_service.items():
+        calls.sort()
+        pairs = list(itertools.pairwise(calls))
+        if services[service_id][1] == "scheduled" and len(calls) > 2:
+            pairs.append((calls[-1], calls[0]))
+        for (_, _, before), (_, line, after) in pairs:
+            if _same_point(places[before], places[after]):
+                problems.append(
+                    Problem(
+                        stops.file,
+                        line,
+                        "place_id",
+                        f"{service_id!r} calls at {quoted(after)} right after {quoted(before)}, at the same "
+                        "point: there is no leg between them",
+                        "remove the repeated call (a scheduled service returns to its first call by itself)",
+                    )
+                )
+    return problems
+
+
+def _same_point(a: StopPlace, b: StopPlace) -> bool:
+    try:
+        return math.isclose(float(a.lon), float(b.lon), abs_tol=1e-9) and math.isclose(
+            float(a.lat), float(b.lat), abs_tol=1e-9
+        )
+    except ValueError:
+        return False
+
+
+def stop_places(table: RawTable | None) -> dict[str, StopPlace]:
+    """id → StopPlace for the rows of a places table."""
+    if table is None:
+        return {}
+    return {
+        row["id"]: StopPlace(row["kind"], row["lon_deg"], row["lat_deg"])
+        for _, row in column_cells(table, "id")
+        if {"kind", "lon_deg", "lat_deg"} <= row.keys()
+    }
+
+
+def service_modes(table: RawTable | None) -> dict[str, tuple[str, str]]:
+    """service_id → (mode, kind) for the rows of a services table."""
+    if table is None:
+        return {}
+    return {
+        row["service_id"]: (row["mode"], row["kind"])
+        for _, row in column_cells(table, "service_id")
+        if {"mode", "kind"} <= row.keys()
+    }

@@ -25,6 +25,20 @@ class Problem:
         return f"{self.file}:{row}:{field}: {self.what} — {self.action}"
 
 
+# A message quotes at most this much of a value: enough to find it, not the whole of a huge cell.
+QUOTE_CHARS = 60
+
+
+def shortened(value: str, limit: int = QUOTE_CHARS) -> str:
+    """The value, cut to `limit` characters with an ellipsis when longer."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def quoted(value: str, limit: int = QUOTE_CHARS) -> str:
+    """The value as a problem quotes it: repr() of the shortened text."""
+    return repr(shortened(value, limit))
+
+
 class DataError(Exception):
     """Raised when data cannot be used; carries every problem found."""
 

@@ -7,7 +7,7 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 
-from ._problems import Problem
+from ._problems import Problem, quoted
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -108,7 +108,7 @@ def text_problems(table: RawTable) -> list[Problem]:
                         table.file,
                         line,
                         name,
-                        f"text {cell!r} is not NFC-normalised (decomposed diacritics)",
+                        f"text {quoted(cell)} is not NFC-normalised (decomposed diacritics)",
                         "re-type it or save the file with composed (NFC) characters",
                     )
                 )
@@ -118,7 +118,7 @@ def text_problems(table: RawTable) -> list[Problem]:
                         table.file,
                         line,
                         name,
-                        f"value {cell!r} has leading or trailing spaces",
+                        f"value {quoted(cell)} has leading or trailing spaces",
                         "remove the spaces",
                     )
                 )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._checks import (
+    cell_problems,
     column_cells,
     frictionless_problems,
     header_problems,
@@ -18,10 +19,13 @@ from ._checks import (
     reference_problems,
     row_shape_problems,
     sequence_problems,
+    service_modes,
     status_problems,
+    stop_places,
+    stop_problems,
 )
 from ._paths import resolve_data_dir
-from ._problems import Problem
+from ._problems import DataError, Problem
 from ._read import RawTable, decode_csv_bytes, parse_csv_text, text_problems
 from ._schema import table_schemas
 
@@ -69,13 +73,24 @@ def read_raw_table(
 
 
 def validate_data_dir(
-    data_dir: Path | str | None = None, *, geography: bool = True, today: dt.date | None = None
+    data_dir: Path | str | None = None,
+    *,
+    geography: bool = True,
+    interface: bool = True,
+    today: dt.date | None = None,
 ) -> ValidationResult:
-    """Run every check on a data directory; never raises for bad data."""
+    """Run every check on a data directory; never raises for bad data.
+
+    `interface=False` skips the check that translations.csv holds all the app's text: for data-only
+    fixtures whose translations are a stub. The app and the command line always run it."""
     directory = resolve_data_dir(data_dir)
     result = ValidationResult()
+    try:
+        schemas = table_schemas()
+    except DataError as error:
+        return ValidationResult(problems=list(error.problems))
     usable: dict[str, RawTable] = {}
-    for name, schema in table_schemas().items():
+    for name, schema in schemas.items():
         table, problems = read_raw_table(directory / schema.path, schema.path)
         result.problems.extend(problems)
         if table is None:
@@ -87,11 +102,23 @@ def validate_data_dir(
             continue
         good_rows, shape = row_shape_problems(table)
         result.problems.extend(shape)
-        result.problems.extend(frictionless_problems(table, schema, good_rows))
+        typed = frictionless_problems(table, schema, good_rows)
+        result.problems.extend(typed)
         result.problems.extend(text_problems(table))
+        result.problems.extend(cell_problems(table, schema, typed))
         usable[name] = table
     result.problems.extend(_cross_table_problems(usable, directory, today or dt.date.today()))
-    if geography and "places" in usable and not _has_problems(result.problems, "places.csv"):
+    if interface and "translations" in usable:
+        from ._interface_text import translation_problems
+
+        result.problems.extend(translation_problems(usable["translations"]))
+    basemap: list[Problem] = []
+    if geography:
+        from .basemap import basemap_problems
+
+        basemap = basemap_problems()
+        result.problems.extend(basemap)
+    if geography and not basemap and "places" in usable and not _has_problems(result.problems, "places.csv"):
         from ._geography import place_geography_problems
 
         result.problems.extend(place_geography_problems(usable["places"]))
@@ -104,6 +131,7 @@ def _has_problems(problems: list[Problem], file: str) -> bool:
 
 
 def _unique_in_order(problems: list[Problem]) -> list[Problem]:
+    # Basemap problems (static/basemap/…) come after every data file's.
     order = {name: index for index, name in enumerate(s.path for s in table_schemas().values())}
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (order.get(p.file, 99), p.row or 0))
@@ -135,6 +163,9 @@ def _cross_table_problems(tables: dict[str, RawTable], directory: Path, today: d
         problems.extend(reference_problems(stops, "service_id", services, "services.csv"))
         problems.extend(reference_problems(stops, "place_id", places, "places.csv"))
         problems.extend(sequence_problems(stops, "service_id", "stop_seq", "stops"))
+        problems.extend(
+            stop_problems(stops, service_modes(tables.get("services")), stop_places(tables.get("places")))
+        )
         if "services" in tables:
             problems.extend(
                 _too_few_problems(tables["services"], "service_id", stops, "stops", "service_stops.csv")
@@ -168,6 +199,7 @@ def _cross_table_problems(tables: dict[str, RawTable], directory: Path, today: d
             )
     if "sources" in tables:
         problems.extend(_article_file_problems(tables["sources"], directory))
+
     for name, columns in _PARTIAL_DATE_COLUMNS.items():
         for column in columns:
             if name in tables:

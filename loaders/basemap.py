@@ -11,6 +11,8 @@ import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from ._problems import Problem
+
 BASEMAP_DIR = Path(__file__).resolve().parent.parent / "static" / "basemap"
 # Streamlit serves <repo>/static/ at app/static/ when server.enableStaticServing is on; a relative URL
 # keeps working behind a proxy path prefix.
@@ -46,6 +48,34 @@ def basemap_path(layer_name: str) -> Path:
     if not path.is_file():
         raise BasemapMissingError(f"basemap file {path} is missing: run {BUILD_COMMAND}")
     return path
+
+
+def basemap_problems() -> list[Problem]:
+    """Every layer file missing or unreadable, as problems: the app needs all of them to draw."""
+    problems = []
+    for layer_name in LAYER_NAMES:
+        label = f"static/basemap/{layer_name}.geojson"
+        if not (BASEMAP_DIR / f"{layer_name}.geojson").is_file():
+            problems.append(Problem(label, None, None, "basemap file is missing", f"run {BUILD_COMMAND}"))
+            continue
+        try:
+            frame = _read_layer(layer_name)
+        except Exception as error:  # GDAL, pyogrio and shapely each raise their own types
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"basemap file cannot be read ({type(error).__name__})",
+                    f"run {BUILD_COMMAND}",
+                )
+            )
+            continue
+        if frame.empty or frame.geometry.isna().all():
+            problems.append(
+                Problem(label, None, None, "basemap file holds no shapes", f"run {BUILD_COMMAND}")
+            )
+    return problems
 
 
 def basemap_url(layer_name: str) -> str:

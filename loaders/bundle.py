@@ -38,9 +38,11 @@ class LoadResult:
     problems: tuple[Problem, ...]
 
 
-def load_all(data_dir: Path | str | None = None, *, geography: bool = True) -> LoadResult:
+def load_all(
+    data_dir: Path | str | None = None, *, geography: bool = True, interface: bool = True
+) -> LoadResult:
     """Validate the directory and, only if it is clean, load every table. Never raises for bad data."""
-    result = validate_data_dir(data_dir, geography=geography)
+    result = validate_data_dir(data_dir, geography=geography, interface=interface)
     if not result.ok:
         return LoadResult(None, tuple(result.problems))
     try:

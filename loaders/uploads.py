@@ -24,6 +24,8 @@ import geopandas as gpd
 import pandas as pd
 
 from ._checks import (
+    StopPlace,
+    cell_problems,
     column_cells,
     frictionless_problems,
     header_problems,
@@ -32,10 +34,13 @@ from ._checks import (
     reference_problems,
     row_shape_problems,
     sequence_problems,
+    service_modes,
     status_problems,
+    stop_places,
+    stop_problems,
 )
 from ._paths import TEMPLATES_DIR
-from ._problems import DataError, Problem
+from ._problems import DataError, Problem, quoted
 from ._read import RawTable, decode_csv_bytes, parse_csv_text, text_problems
 from ._schema import TableSchema, table_schema
 from .bundle import Tables
@@ -47,6 +52,11 @@ MAX_FILE_BYTES = 1_048_576
 # Geography checks cost ~10 ms a place and a sea leg ~16 ms to route: one upload stays within seconds.
 MAX_ROWS = 500
 MAX_CELL_CHARS = 1_000
+# The widest table (places) has 20 columns. A header far wider is not a table of ours, and every
+# extra column would be one "unknown column" problem: a 1 MB header line held 140,000 of them.
+MAX_COLUMNS = 50
+# Problems shown at once: enough to fix a file in a few rounds; the rest is counted ("and N more").
+MAX_PROBLEMS_SHOWN = 100
 # A FeatureCollection of points nests 5 deep; anything far deeper is not a table of places.
 MAX_JSON_DEPTH = 16
 FILE_TYPES: tuple[str, ...] = ("csv", "geojson", "json")
@@ -58,11 +68,6 @@ TEMPLATE_NAMES: tuple[str, ...] = (
     "cargo.csv",
 )
 
-_PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", re.ASCII)
-_PLAIN_INTEGER = re.compile(r"[-+]?\d+", re.ASCII)
-# C0/C1 controls (tab and line breaks are allowed in free text) and the bidirectional overrides that
-# can make a name display differently from what it is.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _JSON_BRACKET = re.compile(r"[\[\]{}]")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -93,14 +98,20 @@ class UserData:
 
 @dataclass(frozen=True)
 class UploadResult:
-    """The user's data when every file is clean; otherwise every problem, and no data."""
+    """The user's data when every file is clean; otherwise the first MAX_PROBLEMS_SHOWN problems and
+    how many more were found (`omitted`), and no data."""
 
     data: UserData | None
     problems: tuple[Problem, ...]
+    omitted: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.omitted
 
 
 def template_files() -> dict[str, bytes]:
@@ -130,13 +141,14 @@ def check_uploads(files: Sequence[FileUpload], curated: Tables, *, geography: bo
             continue
         schema = table_schema(upload.table)
         header = header_problems(table, schema)
-        checked = table_problems(table, schema)
-        if _is_geojson(upload.name):
-            # A GeoJSON file has no header line: a missing or unknown property concerns every feature.
-            checked = [replace(p, row=None) if p in header else p for p in checked]
-        problems.extend(checked)
-        if not header:
-            tables[upload.table] = table
+        if header:
+            if _is_geojson(upload.name):
+                # A GeoJSON file has no header line: a missing or unknown property concerns every feature.
+                header = [replace(p, row=None) for p in header]
+            problems.extend(header)
+            continue
+        problems.extend(table_problems(table, schema))
+        tables[upload.table] = table
     problems.extend(_cross_problems(tables, curated))
     if geography and "places" in tables and not _mentions(problems, tables["places"].file):
         from ._geography import place_geography_problems
@@ -146,11 +158,16 @@ def check_uploads(files: Sequence[FileUpload], curated: Tables, *, geography: bo
     order = {file_label(f.table, f.name): index for index, f in enumerate(files)}
     problems = sorted(dict.fromkeys(problems), key=lambda p: (order.get(p.file, len(order)), p.row or 0))
     if problems:
-        return UploadResult(None, tuple(problems))
+        return _rejected(problems)
     try:
         return UploadResult(_user_data(tables), ())
     except DataError as error:
-        return UploadResult(None, tuple(error.problems))
+        return _rejected(error.problems)
+
+
+def _rejected(problems: Sequence[Problem]) -> UploadResult:
+    shown = tuple(problems[:MAX_PROBLEMS_SHOWN])
+    return UploadResult(None, shown, omitted=len(problems) - len(shown))
 
 
 def read_upload(upload: FileUpload) -> tuple[RawTable | None, list[Problem]]:
@@ -196,17 +213,34 @@ def read_upload(upload: FileUpload) -> tuple[RawTable | None, list[Problem]]:
         table, problems = parse_csv_text(label, text)
     else:
         table, problems = _parse_geojson(label, upload.table, text)
-    if table is not None and len(table.rows) > MAX_ROWS:
-        return None, [
-            Problem(
-                label,
-                None,
-                None,
-                f"{len(table.rows)} rows; at most {MAX_ROWS} are accepted in one upload",
-                "upload fewer rows; larger datasets belong in the data directory (see README: scaling)",
-            )
-        ]
+    if table is None:
+        return None, problems
+    if len(table.rows) > MAX_ROWS:
+        return None, [_too_many_rows(label, len(table.rows))]
+    if len(table.header) > MAX_COLUMNS:
+        return None, [_too_many_columns(label, upload.table, f"the header has {len(table.header):,} columns")]
     return table, problems
+
+
+def _too_many_rows(label: str, count: int) -> Problem:
+    return Problem(
+        label,
+        None,
+        None,
+        f"{count:,} rows; at most {MAX_ROWS} are accepted in one upload",
+        "upload fewer rows; larger datasets belong in the data directory (see README: scaling)",
+    )
+
+
+def _too_many_columns(label: str, table: str, what: str) -> Problem:
+    expected = table_schema(table).field_names
+    return Problem(
+        label,
+        None,
+        None,
+        f"{what}; the {table.replace('_', ' ')} table has {len(expected)} (at most {MAX_COLUMNS} are read)",
+        f"start from the template; the columns are: {', '.join(expected)}",
+    )
 
 
 def table_problems(table: RawTable, schema: TableSchema) -> list[Problem]:
@@ -217,56 +251,8 @@ def table_problems(table: RawTable, schema: TableSchema) -> list[Problem]:
     good_rows, problems = row_shape_problems(table)
     typed = frictionless_problems(table, schema, good_rows)
     problems += typed + text_problems(table) + status_problems(table)
-    reported = {(p.row, p.field) for p in typed}
-    problems += [p for p in _cell_problems(table, schema) if (p.row, p.field) not in reported]
+    problems += cell_problems(table, schema, typed, max_chars=MAX_CELL_CHARS)
     return problems
-
-
-def _cell_problems(table: RawTable, schema: TableSchema) -> list[Problem]:
-    types = {field["name"]: field["type"] for field in schema.descriptor["fields"]}
-    problems: list[Problem] = []
-    for line, row in column_cells(table, schema.field_names[0]):
-        for name, cell in row.items():
-            if _CONTROL.search(cell):
-                problems.append(
-                    Problem(
-                        table.file,
-                        line,
-                        name,
-                        "value contains an invisible control character",
-                        "re-type the value; control and text-direction characters are refused",
-                    )
-                )
-            if len(cell) > MAX_CELL_CHARS:
-                problems.append(
-                    Problem(
-                        table.file,
-                        line,
-                        name,
-                        f"value is {len(cell):,} characters long",
-                        f"shorten it to at most {MAX_CELL_CHARS:,} characters",
-                    )
-                )
-            if cell and not _plain_number(cell, types.get(name)):
-                problems.append(
-                    Problem(
-                        table.file,
-                        line,
-                        name,
-                        f"{cell!r} is not a plain {types[name]}",
-                        "write digits 0-9 with a dot as decimal separator, e.g. 21.0245",
-                    )
-                )
-    return problems
-
-
-def _plain_number(cell: str, field_type: str | None) -> bool:
-    """True unless a numeric cell uses anything but ASCII digits, or is not finite."""
-    if field_type == "integer":
-        return _PLAIN_INTEGER.fullmatch(cell) is not None
-    if field_type == "number":
-        return _PLAIN_NUMBER.fullmatch(cell) is not None and math.isfinite(float(cell))
-    return True
 
 
 def _suffix(name: str) -> str:
@@ -304,6 +290,11 @@ def _cross_problems(tables: dict[str, RawTable], curated: Tables) -> list[Proble
         )
         problems += reference_problems(stops, "place_id", known_places, "the curated places or your places")
         problems += sequence_problems(stops, "service_id", "stop_seq", "stops")
+        problems += stop_problems(
+            stops,
+            {**_curated_service_modes(curated), **service_modes(services)},
+            {**_curated_stop_places(curated), **stop_places(places)},
+        )
     cargo = tables.get("cargo")
     if cargo is not None:
         problems += reference_problems(
@@ -313,13 +304,30 @@ def _cross_problems(tables: dict[str, RawTable], curated: Tables) -> list[Proble
     return problems
 
 
+def _curated_service_modes(curated: Tables) -> dict[str, tuple[str, str]]:
+    services = curated.services
+    return dict(
+        zip(services["service_id"], zip(services["mode"], services["kind"], strict=True), strict=True)
+    )
+
+
+def _curated_stop_places(curated: Tables) -> dict[str, StopPlace]:
+    places = curated.places
+    return {
+        place_id: StopPlace(kind, repr(float(lon)), repr(float(lat)))
+        for place_id, kind, lon, lat in zip(
+            places["id"], places["kind"], places["lon_deg"], places["lat_deg"], strict=True
+        )
+    }
+
+
 def _collision_problems(table: RawTable, column: str, curated: set[str], what: str) -> list[Problem]:
     return [
         Problem(
             table.file,
             line,
             column,
-            f"{row[column]!r} is already the id of a curated {what}",
+            f"{quoted(row[column])} is already the id of a curated {what}",
             f"give your {what} a new id (e.g. my_{row[column]}); to use the curated {what}, refer to "
             "its id instead of uploading it",
         )
@@ -334,7 +342,7 @@ def _curated_parent_problems(stops: RawTable, curated_services: set[str]) -> lis
             stops.file,
             line,
             "service_id",
-            f"{row['service_id']!r} is a curated service; its stops cannot be changed by an upload",
+            f"{quoted(row['service_id'])} is a curated service; its stops cannot be changed by an upload",
             "upload your own service under a new id in the services file and give it these stops",
         )
         for line, row in column_cells(stops, "service_id")
@@ -351,8 +359,8 @@ def _stop_count_problems(services: RawTable, stops: RawTable | None) -> list[Pro
             services.file,
             line,
             "service_id",
-            f"{row['service_id']!r} has {counts.get(row['service_id'], 0)} stops; at least 2 are needed "
-            "to draw it",
+            f"{quoted(row['service_id'])} has {counts.get(row['service_id'], 0)} stops; at least 2 are "
+            "needed to draw it",
             "upload its stops (in call order) in the stops file together with this file",
         )
         for line, row in column_cells(services, "service_id")
@@ -412,6 +420,8 @@ def _parse_geojson(label: str, table: str, text: str) -> tuple[RawTable | None, 
     features, problem = _features(label, document)
     if problem is not None:
         return None, [problem]
+    if len(features) > MAX_ROWS:
+        return None, [_too_many_rows(label, len(features))]
     return _feature_table(label, table, features)
 
 
@@ -458,11 +468,16 @@ def _feature_table(
     """One row per feature; `lines` hold feature numbers (1-based), which problems report as rows."""
     problems: list[Problem] = []
     records: list[dict[str, str]] = []
+    keys: set[str] = set()
     for number, feature in enumerate(features, start=1):
         properties = feature.get("properties") or {}
         if not isinstance(properties, dict):
             problems.append(_feature_problem(label, number, None, "properties are not an object"))
             continue
+        keys.update(properties)
+        if len(keys) > MAX_COLUMNS:
+            # Before any per-key work: 80,000 distinct keys must cost one problem, not 80,000.
+            return None, [_too_many_columns(label, table, f"more than {MAX_COLUMNS} distinct properties")]
         record: dict[str, str] = {}
         for key, value in properties.items():
             cell = _cell_text(value)

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import functools
 import hmac
+import itertools
+from collections.abc import Iterator
 
 import pytest
+import streamlit as st
 from conftest import REPO_DIR
 from streamlit.testing.v1 import AppTest
 
@@ -25,6 +28,7 @@ from ui.auth import (
     PASSCODE_ENV,
     AttemptLimiter,
     GateConfig,
+    address_key,
     gate_config,
     oidc_providers,
     passcode_matches,
@@ -53,6 +57,34 @@ def text(key: str, language: str = "en", **values: object) -> str:
 @pytest.fixture(autouse=True)
 def no_passcode_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(PASSCODE_ENV, raising=False)
+    monkeypatch.delenv(ui.auth.TRUSTED_PROXIES_ENV, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def fresh_limiters() -> Iterator[None]:
+    """The limiters are per server process, and every test here runs in one process."""
+    ui.auth.SESSION_LIMITER.clear()
+    ui.auth.ADDRESS_LIMITER.clear()
+    yield
+    ui.auth.SESSION_LIMITER.clear()
+    ui.auth.ADDRESS_LIMITER.clear()
+
+
+@pytest.fixture
+def visitor(monkeypatch: pytest.MonkeyPatch):
+    """Make the next AppTest session come from `peer` with these X-Forwarded-For headers.
+
+    AppTest gives every session the same id and no connection, so each call stands in a new
+    session id and the connection's address and headers, as the server would give them."""
+    numbers = itertools.count()
+
+    def arrive(peer: str | None, forwarded_for: str | None = None) -> None:
+        session = f"session-{next(numbers)}"
+        monkeypatch.setattr(ui.auth, "_session_id", lambda: session)
+        monkeypatch.setattr(ui.auth, "_peer_address", lambda: peer)
+        monkeypatch.setattr(ui.auth, "_forwarded_for", lambda: forwarded_for)
+
+    return arrive
 
 
 def app(secrets: dict | None = None, page: str | None = None, **query: str) -> AppTest:
@@ -142,21 +174,120 @@ def test_six_wrong_attempts_lock_the_session(monkeypatch: pytest.MonkeyPatch) ->
     assert [title.value for title in enter(at, PASSCODE).title] == [text("overview.title")]
 
 
-def test_a_new_session_from_the_same_address_stays_locked(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opening a new tab resets the session's count, not the address's (kept per server process)."""
-    monkeypatch.setattr(ui.auth, "_client_address", lambda: "203.0.113.5")
+def fail_until_locked(at: AppTest, attempts: int = MAX_FAILURES) -> AppTest:
+    for attempt in range(attempts):
+        enter(at, f"guess-{attempt}")
+    return at
+
+
+@pytest.mark.parametrize("address", ["203.0.113.5", "127.0.0.1"], ids=["remote", "loopback"])
+def test_a_new_session_from_the_same_address_stays_locked(
+    monkeypatch: pytest.MonkeyPatch, visitor, address: str
+) -> None:
+    """Opening a new tab resets the session's count, not the address's (kept per server process).
+    Loopback is an address like any other: a local client, or an unconfigured proxy, gets a key."""
     monkeypatch.setattr(ui.auth, "_now", lambda: 1000.0)
-    ui.auth._address_limiter.clear()
-    sessions = IP_MAX_FAILURES // MAX_FAILURES
-    for _ in range(sessions):
-        at = app({"passcode": PASSCODE}).run()
-        for attempt in range(MAX_FAILURES):
-            enter(at, f"guess-{attempt}")
+    for _ in range(IP_MAX_FAILURES // MAX_FAILURES):
+        visitor(address)
+        fail_until_locked(app({"passcode": PASSCODE}).run())
+    visitor(address)
     fresh = app({"passcode": PASSCODE}).run()
     assert_no_data(fresh)
     assert errors(fresh) == [text("auth.locked", seconds=int(LOCK_SECONDS))]
     assert errors(enter(fresh, PASSCODE)) == [text("auth.locked", seconds=int(LOCK_SECONDS))]
-    ui.auth._address_limiter.clear()
+
+
+def clear_cache(at: AppTest) -> None:
+    """What Streamlit does on a browser's `clear_cache` message (AppSession._handle_clear_cache_request)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    for key in list(at.session_state):
+        del at.session_state[key]
+
+
+def test_clear_cache_does_not_reset_the_attempts(monkeypatch: pytest.MonkeyPatch, visitor) -> None:
+    monkeypatch.setattr(ui.auth, "_now", lambda: 1000.0)
+    visitor("203.0.113.5")
+    at = fail_until_locked(app({"passcode": PASSCODE}).run(), MAX_FAILURES - 1)
+    clear_cache(at)
+    enter(at, "one-more-guess")
+    assert errors(at) == [text("auth.locked", seconds=int(LOCK_SECONDS))]
+    clear_cache(at)
+    assert errors(enter(at, PASSCODE)) == [text("auth.locked", seconds=int(LOCK_SECONDS))]
+
+
+def test_a_spoofed_forwarded_header_does_not_pick_a_fresh_address(
+    monkeypatch: pytest.MonkeyPatch, visitor
+) -> None:
+    """No proxy is trusted: a new X-Forwarded-For in each new session still counts against the peer."""
+    monkeypatch.setattr(ui.auth, "_now", lambda: 1000.0)
+    for n in range(IP_MAX_FAILURES // MAX_FAILURES):
+        visitor("203.0.113.5", f"198.51.100.{n}")
+        fail_until_locked(app({"passcode": PASSCODE}).run())
+    visitor("203.0.113.5", "198.51.100.200")
+    assert errors(app({"passcode": PASSCODE}).run()) == [text("auth.locked", seconds=int(LOCK_SECONDS))]
+
+
+def test_visitors_behind_a_trusted_proxy_are_counted_apart(monkeypatch: pytest.MonkeyPatch, visitor) -> None:
+    """One visitor guessing from many tabs locks only their own address, not everyone behind the proxy."""
+    monkeypatch.setattr(ui.auth, "_now", lambda: 1000.0)
+    secrets = {"passcode": PASSCODE, "trusted_proxies": ["10.0.0.2"]}
+    for _ in range(IP_MAX_FAILURES // MAX_FAILURES):
+        visitor("10.0.0.2", "198.51.100.7")
+        fail_until_locked(app(secrets).run())
+    visitor("10.0.0.2", "198.51.100.7")
+    assert errors(app(secrets).run()) == [text("auth.locked", seconds=int(LOCK_SECONDS))]
+    visitor("10.0.0.2", "198.51.100.8")
+    colleague = app(secrets).run()
+    assert errors(colleague) == []
+    assert [title.value for title in enter(colleague, PASSCODE).title] == [text("overview.title")]
+
+
+PROXY = "10.0.0.2"
+UVICORN_DEFAULT = ("127.0.0.1", "::1")
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded_for", "trusted", "server_trusted", "key"),
+    [
+        ("203.0.113.5", None, (), (), "203.0.113.5"),
+        ("127.0.0.1", None, (), UVICORN_DEFAULT, "127.0.0.1"),
+        ("203.0.113.5", "198.51.100.7", (), UVICORN_DEFAULT, "203.0.113.5"),
+        ("127.0.0.1", "198.51.100.7", (), (), "127.0.0.1"),
+        # uvicorn already put the header's client in the peer's place; the app trusts no proxy.
+        ("198.51.100.7", "198.51.100.7", (), UVICORN_DEFAULT, "via 127.0.0.1,::1"),
+        ("198.51.100.7", "198.51.100.7", ("127.0.0.1", "::1"), UVICORN_DEFAULT, "198.51.100.7"),
+        (PROXY, "198.51.100.7", (PROXY,), (), "198.51.100.7"),
+        (PROXY, "6.6.6.6, 198.51.100.7", (PROXY,), (), "198.51.100.7"),
+        (PROXY, "198.51.100.7, 10.0.0.9", ("10.0.0.0/8",), (), "198.51.100.7"),
+        (PROXY, None, (PROXY,), (), PROXY),
+        (None, None, (), (), "unknown"),
+    ],
+    ids=[
+        "direct",
+        "loopback-has-a-key",
+        "header-from-a-stranger-ignored",
+        "header-from-untrusted-loopback-ignored",
+        "server-rewrote-untrusted",
+        "server-rewrote-trusted",
+        "trusted-proxy",
+        "client-cannot-prepend",
+        "proxy-network-chain",
+        "proxy-without-header",
+        "no-connection",
+    ],
+)
+def test_address_key(
+    peer: str | None, forwarded_for: str | None, trusted: tuple, server_trusted: tuple, key: str
+) -> None:
+    assert address_key(peer, forwarded_for, trusted, server_trusted) == key
+
+
+def test_the_limiters_are_not_streamlit_caches() -> None:
+    """`clear_cache` from any browser clears st.cache_resource and session state: neither may hold them."""
+    source = (REPO_DIR / "ui" / "auth.py").read_text(encoding="utf-8")
+    limiter_code = source[source.index("SESSION_LIMITER = ") :]
+    assert "cache_resource" not in limiter_code and "session_state" not in limiter_code
 
 
 def test_comparison_is_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:

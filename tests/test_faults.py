@@ -193,3 +193,129 @@ def test_shared_data_is_loaded_once_per_process(monkeypatch: pytest.MonkeyPatch)
         assert sessions[0].session_state["lang"] == "en"
     finally:
         ui_data.load_result.clear()
+
+
+# --- the embedded schema and basemap ---------------------------------------------------------------
+
+
+@pytest.fixture
+def schema_and_basemap_caches() -> Iterator[None]:
+    """The schema and basemap are read once per process: start and end each test with a fresh read."""
+    from loaders import _geography, basemap
+    from loaders._schema import table_schemas
+
+    def clear() -> None:
+        table_schemas.cache_clear()
+        basemap._read_layer.cache_clear()
+        basemap.land_union.cache_clear()
+        for name in dir(_geography):
+            function = getattr(_geography, name)
+            if callable(getattr(function, "cache_clear", None)):
+                function.cache_clear()
+        ui_data.load_result.clear()
+        ui_data.translator.clear()
+
+    clear()
+    yield
+    clear()
+
+
+def _datapackage_missing(path: Path) -> None:
+    path.unlink()
+
+
+def _datapackage_truncated(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8")[:500], encoding="utf-8")
+
+
+def _datapackage_without_schemas(path: Path) -> None:
+    package = json.loads(path.read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        del resource["schema"]
+    path.write_text(json.dumps(package), encoding="utf-8")
+
+
+DATAPACKAGE_BREAKAGES = {
+    "missing": (_datapackage_missing, "file is missing"),
+    "truncated": (_datapackage_truncated, "not valid JSON"),
+    "no-schemas": (_datapackage_without_schemas, "not a data package with a schema for each resource"),
+}
+
+
+@pytest.fixture
+def broken_datapackage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema_and_basemap_caches: None):
+    from loaders import _schema
+
+    def breaking(breakage) -> Path:
+        path = tmp_path / "datapackage.json"
+        shutil.copy(_schema.DATAPACKAGE_PATH, path)
+        breakage(path)
+        monkeypatch.setattr(_schema, "DATAPACKAGE_PATH", path)
+        return path
+
+    return breaking
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"), DATAPACKAGE_BREAKAGES.values(), ids=DATAPACKAGE_BREAKAGES.keys()
+)
+def test_a_broken_datapackage_is_a_problem_not_a_traceback(
+    broken_datapackage, breakage, expected: str
+) -> None:
+    broken_datapackage(breakage)
+    [problem] = loaders.validate_data_dir().problems
+    assert str(problem).startswith(f"datapackage.json:-:-: {expected}")
+    assert "git checkout data/datapackage.json" in problem.action
+    at = open_app()
+    assert not at.exception
+    assert f"datapackage.json:-:-: {expected}" in at.code[0].value
+
+
+def test_the_validator_command_names_a_broken_datapackage(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    broken = tmp_path / "datapackage.json"
+    broken.write_text("{not json", encoding="utf-8")
+    script = (
+        "import pathlib, sys; import loaders._schema as schema; "
+        f"schema.DATAPACKAGE_PATH = pathlib.Path({str(broken)!r}); "
+        "from loaders.validate import main; sys.exit(main([]))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_DIR, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert completed.returncode == 1
+    assert completed.stdout.startswith("datapackage.json:-:-: not valid JSON")
+    assert "Traceback" not in completed.stdout + completed.stderr
+
+
+def _basemap_missing(path: Path) -> None:
+    path.unlink()
+
+
+def _basemap_corrupt(path: Path) -> None:
+    path.write_bytes(b'{"type": "FeatureCollection", "features": [')
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"),
+    [(_basemap_missing, "basemap file is missing"), (_basemap_corrupt, "basemap file cannot be read")],
+    ids=["missing", "corrupt"],
+)
+def test_a_broken_basemap_is_a_problem_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema_and_basemap_caches: None, breakage, expected: str
+) -> None:
+    from loaders import basemap
+
+    copy = tmp_path / "basemap"
+    shutil.copytree(basemap.BASEMAP_DIR, copy)
+    breakage(copy / "land_50m.geojson")
+    monkeypatch.setattr(basemap, "BASEMAP_DIR", copy)
+    [problem] = [str(p) for p in loaders.validate_data_dir().problems]
+    assert problem.startswith(f"static/basemap/land_50m.geojson:-:-: {expected}")
+    assert problem.endswith(f" — run {basemap.BUILD_COMMAND}")
+    at = open_app()
+    assert not at.exception
+    assert f"static/basemap/land_50m.geojson:-:-: {expected}" in at.code[0].value
+    assert not at.get("deck_gl_json_chart")

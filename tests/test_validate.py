@@ -17,6 +17,9 @@ BROKEN_DIR = TEST_DATA_DIR / "broken"
 BROKEN_CASES = sorted(path.name for path in BROKEN_DIR.iterdir() if path.is_dir())
 # Fixed so that 'in the future' means the same thing whenever the suite runs.
 TODAY = dt.date(2026, 11, 22)
+# tests/data/minimal holds a stub translations.csv: its cases are about data, not the app's text
+# (tests/test_invariant.py checks that on copies of data/).
+DATA_ONLY = {"today": TODAY, "interface": False}
 
 
 def _broken_copy(case: str, tmp_path: Path) -> Path:
@@ -40,7 +43,7 @@ def test_embedded_data_is_valid() -> None:
 
 def test_minimal_fixture_is_valid(minimal_data_dir: Path) -> None:
     """The base of every broken case must itself be clean, or a case could pass for the wrong reason."""
-    assert [str(p) for p in validate_data_dir(minimal_data_dir, today=TODAY).problems] == []
+    assert [str(p) for p in validate_data_dir(minimal_data_dir, **DATA_ONLY).problems] == []
 
 
 def test_corpus_has_at_least_fifteen_cases() -> None:
@@ -50,7 +53,7 @@ def test_corpus_has_at_least_fifteen_cases() -> None:
 @pytest.mark.parametrize("case", BROKEN_CASES)
 def test_broken_directory_gives_its_exact_messages(case: str, tmp_path: Path) -> None:
     expected = (BROKEN_DIR / case / "expected.txt").read_text(encoding="utf-8").splitlines()
-    problems = validate_data_dir(_broken_copy(case, tmp_path), today=TODAY).problems
+    problems = validate_data_dir(_broken_copy(case, tmp_path), **DATA_ONLY).problems
     assert [str(p) for p in problems] == expected
     assert expected, "a broken case must produce at least one problem"
 
@@ -58,7 +61,7 @@ def test_broken_directory_gives_its_exact_messages(case: str, tmp_path: Path) ->
 def test_every_message_has_location_and_advice(tmp_path: Path) -> None:
     """`file:row:field: what — what to do` for every problem of every case."""
     for case in BROKEN_CASES:
-        for problem in validate_data_dir(_broken_copy(case, tmp_path / case), today=TODAY).problems:
+        for problem in validate_data_dir(_broken_copy(case, tmp_path / case), **DATA_ONLY).problems:
             text = str(problem)
             assert text.startswith(problem.file + ":"), text
             assert " — " in text and problem.action, text
@@ -84,6 +87,8 @@ def test_cli_exits_zero_on_clean_data() -> None:
 
 def test_cli_prints_every_problem_and_exits_one(tmp_path: Path) -> None:
     directory = _broken_copy("gate_on_wrong_side", tmp_path)
+    # The command line always checks the app's text: give the stub fixture the real translations.
+    shutil.copy(DATA_DIR / "translations.csv", directory / "translations.csv")
     completed = _run_cli(str(directory))
     assert completed.returncode == 1
     lines = completed.stdout.splitlines()

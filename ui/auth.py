@@ -12,17 +12,20 @@ draws only the sign-in prompt and calls st.stop(), so no table, map or figure re
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import math
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import streamlit as st
+from streamlit import runtime
 from streamlit.errors import StreamlitAuthError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from atlas.i18n import LANGUAGES, Translator, pick_language
 from loaders import DataError, load_translations
@@ -30,15 +33,21 @@ from loaders import DataError, load_translations
 PAGES_DIR = Path(__file__).resolve().parents[1] / "app_pages"
 PASSCODE_ENV = "CORRIDOR_ATLAS_PASSCODE"
 PASSCODE_SECRET = "passcode"
+# Addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed; none by default.
+TRUSTED_PROXIES_ENV = "CORRIDOR_ATLAS_TRUSTED_PROXIES"
+TRUSTED_PROXIES_SECRET = "trusted_proxies"
+# uvicorn (Streamlit's server) replaces the peer by X-Forwarded-For's client before the app sees it
+# when the peer is in this list; its default trusts loopback (uvicorn.config).
+SERVER_TRUSTED_ENV = "FORWARDED_ALLOW_IPS"
+SERVER_TRUSTED_DEFAULT = "127.0.0.1,::1"
 MAX_FAILURES = 5
 LOCK_SECONDS = 60.0
 # Per address, across sessions: opening a new tab must not reset the count. Higher than the
 # per-session limit because a meeting room often shares one public address.
 IP_MAX_FAILURES = 20
 _IP_KEYS_KEPT = 1024
+_SESSION_KEYS_KEPT = 4096
 _ADMITTED = "_auth_admitted"
-_SESSION_LIMITER = "_auth_limiter"
-_SESSION_KEY = "session"
 # Shown only if translations.csv itself cannot be read; the gate then stays shut.
 _NO_TEXT = "Sign-in is required, but the interface text could not be loaded. Run: python -m loaders.validate"
 
@@ -120,6 +129,12 @@ class AttemptLimiter:
             self._failures.pop(key, None)
             self._locked_until.pop(key, None)
 
+    def clear(self) -> None:
+        """Forget every key (tests, and a server operator's console; never a visitor)."""
+        with self._lock:
+            self._failures.clear()
+            self._locked_until.clear()
+
 
 def require_sign_in() -> None:
     """Admit the visitor or stop the script. Call before anything else is drawn."""
@@ -186,13 +201,12 @@ def _passcode_prompt(config: GateConfig, t: Translator) -> bool:
     """The passcode form, with per-session and per-address attempt limits. True when admitted."""
     assert config.passcode is not None
     st.write(t("auth.passcode_prompt"))
-    session = _session_limiter()
-    address = _client_address()
-    shared = _address_limiter() if address else None
+    session = _session_id()
+    address = address_key(
+        _peer_address(), _forwarded_for(), _trusted_proxies(), _parse_hosts(_server_trusted())
+    )
     now = _now()
-    wait = session.seconds_locked(_SESSION_KEY, now)
-    if shared is not None and address:
-        wait = max(wait, shared.seconds_locked(address, now))
+    wait = max(SESSION_LIMITER.seconds_locked(session, now), ADDRESS_LIMITER.seconds_locked(address, now))
     with st.form("auth-passcode", clear_on_submit=True, enter_to_submit=True):
         entered = st.text_input(t("auth.passcode"), type="password", key="auth-passcode-input")
         submitted = st.form_submit_button(t("auth.submit"), type="primary")
@@ -206,12 +220,10 @@ def _passcode_prompt(config: GateConfig, t: Translator) -> bool:
         st.warning(t("auth.empty"))
         return False
     if passcode_matches(entered, config.passcode):
-        session.reset(_SESSION_KEY)
+        SESSION_LIMITER.reset(session)
         st.session_state[_ADMITTED] = True
         return True
-    left = session.record_failure(_SESSION_KEY, now)
-    if shared is not None and address:
-        left = min(left, shared.record_failure(address, now))
+    left = min(SESSION_LIMITER.record_failure(session, now), ADDRESS_LIMITER.record_failure(address, now))
     if left == 0:
         st.error(t("auth.locked", seconds=math.ceil(LOCK_SECONDS)))
     else:
@@ -228,9 +240,10 @@ def _logged_in() -> bool:
 
 
 def _read_secrets() -> dict[str, Any]:
-    """The two secrets the gate reads; none when there is no secrets.toml at all."""
+    """The secrets the gate reads; none when there is no secrets.toml at all."""
+    keys = ("auth", PASSCODE_SECRET, TRUSTED_PROXIES_SECRET)
     try:
-        return {key: st.secrets[key] for key in ("auth", PASSCODE_SECRET) if key in st.secrets}
+        return {key: st.secrets[key] for key in keys if key in st.secrets}
     except FileNotFoundError:
         return {}
 
@@ -252,24 +265,107 @@ def _gate_translator(language: str) -> Translator | None:
         return None
 
 
-def _session_limiter() -> AttemptLimiter:
-    limiter = st.session_state.get(_SESSION_LIMITER)
-    if not isinstance(limiter, AttemptLimiter):
-        limiter = AttemptLimiter(MAX_FAILURES, LOCK_SECONDS, max_keys=1)
-        st.session_state[_SESSION_LIMITER] = limiter
-    return limiter
+# Both limiters live in this module, once per server process: not in session state and not in
+# st.cache_resource, because any browser can send Streamlit's `clear_cache` message, which clears
+# both (runtime/app_session.py: _handle_clear_cache_request) and so would reset every count.
+SESSION_LIMITER = AttemptLimiter(MAX_FAILURES, LOCK_SECONDS, max_keys=_SESSION_KEYS_KEPT)
+ADDRESS_LIMITER = AttemptLimiter(IP_MAX_FAILURES, LOCK_SECONDS)
 
 
-@st.cache_resource(show_spinner=False)
-def _address_limiter() -> AttemptLimiter:
-    """One limiter per server process, shared by every session."""
-    return AttemptLimiter(IP_MAX_FAILURES, LOCK_SECONDS)
+def address_key(
+    peer: str | None,
+    forwarded_for: str | None,
+    trusted_proxies: Sequence[str],
+    server_trusted: Sequence[str] = (),
+) -> str:
+    """The address a visitor's failed attempts count against.
+
+    The rule: the TCP peer, unless the peer is one of `trusted_proxies`; then the rightmost address
+    in X-Forwarded-For that is not a trusted proxy (each proxy appends the address it saw). A header
+    from anyone else is ignored, and loopback is an address like any other.
+
+    Streamlit's server (uvicorn) may already have replaced the peer by the header's client, for
+    peers in `server_trusted` (its FORWARDED_ALLOW_IPS, loopback by default). When that happened
+    and the app does not trust those peers, the key is those peers: the header chose nothing.
+    """
+    hops = [hop.strip() for hop in (forwarded_for or "").split(",") if hop.strip()]
+    trusted = _parse_hosts(trusted_proxies)
+    peer = peer or "unknown"
+    if hops and server_trusted and peer == _client_from(hops, server_trusted):
+        if not all(_trusts(trusted, host) for host in server_trusted):
+            return "via " + ",".join(server_trusted)
+        return _client_from(hops, trusted)
+    if hops and _trusts(trusted, peer):
+        return _client_from(hops, trusted)
+    return peer
 
 
-def _client_address() -> str | None:
-    """The visitor's address (None on localhost). Spoofable behind some proxies: a brake on
-    guessing from many tabs, not an identity."""
-    return st.context.ip_address
+def _client_from(hops: list[str], trusted: Sequence[str]) -> str:
+    """The rightmost hop that is not a trusted proxy (the leftmost when all are)."""
+    for hop in reversed(hops):
+        if not _trusts(trusted, hop):
+            return hop
+    return hops[0]
+
+
+def _parse_hosts(value: str | Sequence[str]) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def _trusts(trusted: Sequence[str], host: str) -> bool:
+    if "*" in trusted:
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host in trusted
+    for entry in trusted:
+        try:
+            if address in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _trusted_proxies() -> tuple[str, ...]:
+    """`trusted_proxies` from secrets.toml (a list or a comma list), else the environment."""
+    configured = _read_secrets().get(TRUSTED_PROXIES_SECRET) or os.environ.get(TRUSTED_PROXIES_ENV, "")
+    if isinstance(configured, str | list | tuple):
+        return _parse_hosts(configured)
+    return ()
+
+
+def _server_trusted() -> str:
+    """What uvicorn was started with: it reads the same process environment at start-up."""
+    return os.environ.get(SERVER_TRUSTED_ENV, SERVER_TRUSTED_DEFAULT)
+
+
+def _peer_address() -> str | None:
+    """The connection's address as the server reports it, loopback included.
+
+    st.context.ip_address hides loopback (None), which would leave local and proxied visitors
+    without a key."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():
+        return None
+    client = runtime.get_instance().get_client(ctx.session_id)
+    context = getattr(client, "client_context", None)
+    return getattr(context, "remote_ip", None)
+
+
+def _forwarded_for() -> str | None:
+    """Every X-Forwarded-For header of the connection, joined as proxies would."""
+    values = st.context.headers.get_all("X-Forwarded-For")
+    return ",".join(values) if values else None
+
+
+def _session_id() -> str:
+    """The browser session's id: unlike session state it survives `clear_cache`. (AppTest gives
+    every session the same id; its tests stand in their own.)"""
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "no-session"
 
 
 def _now() -> float:

@@ -1,0 +1,31 @@
+"""Every table the pages show: st.dataframe without Streamlit's own export, plus the project's.
+
+Streamlit's built-in "Download as CSV" writes cells as they are, so a name such as
+`=HYPERLINK(…)` arrives in a spreadsheet as a formula. `client.disableDataExport` (config.toml)
+hides that button and the clipboard copy; the download offered here goes through exports.csv_bytes,
+which defuses formulas.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from atlas import exports
+
+from . import data
+from .state import language
+
+
+def data_table(frame: pd.DataFrame, csv_name: str | None = None) -> None:
+    """The frame as a table across the page; with `csv_name`, a formula-safe CSV download below."""
+    st.dataframe(frame, hide_index=True, width="stretch")
+    if csv_name:
+        t = data.translator(language())
+        st.download_button(
+            t("data.download_csv", name=csv_name),
+            exports.csv_bytes(frame),
+            file_name=csv_name,
+            mime="text/csv",
+            key=f"table_csv_{csv_name}",
+        )
