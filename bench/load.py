@@ -535,7 +535,8 @@ def report_replicated(direct: LoadResult, proxied: LoadResult, page_bytes: dict[
         f"\n{proxied.sessions} sessions, {proxied.replicas} replicas behind deploy/haproxy.cfg, think time "
         f"{proxied.think_s:g} s (±50 %), {len(proxied.runs)} runs in {proxied.wall_s:.0f} s (one replica "
         f"without the proxy: {direct.wall_s:.0f} s); viewers per replica (cookie) "
-        f"{proxied.viewers_by_replica}, open sessions per replica (its own /_stcore/metrics) {proxied.active_by_replica}"
+        f"{proxied.viewers_by_replica}, open sessions per replica (its own /_stcore/metrics) "
+        f"{proxied.active_by_replica}"
     )
     _print_rows(rows)
     for run in proxied.errors[:10]:
