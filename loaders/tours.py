@@ -428,7 +428,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     if result.tables is None:
         for problem in result.problems:
             print(problem)
-        print("fix the tables first: python -m loaders.validate")
+        print("fix the tables first: make validate")
         return 1
     failed = 0
     for tour_id in names or tour_ids():

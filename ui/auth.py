@@ -40,7 +40,7 @@ _ADMITTED = "_auth_admitted"
 _SESSION_LIMITER = "_auth_limiter"
 _SESSION_KEY = "session"
 # Shown only if translations.csv itself cannot be read; the gate then stays shut.
-_NO_TEXT = "Sign-in is required, but the interface text could not be loaded. Run: python -m loaders.validate"
+_NO_TEXT = "Sign-in is required, but the interface text could not be loaded. Run: make validate"
 
 Mode = Literal["open", "oidc", "passcode"]
 
