@@ -1,6 +1,7 @@
 """Many viewers at once: N real Streamlit sessions against one server on this machine.
 
-    python bench/load.py [--sessions 50] [--think 5] [--ramp 10] [--streamlit OPTION=VALUE] [--json FILE]
+    python bench/load.py [--sessions 50] [--think 5] [--ramp 10] [--replicas N] [--streamlit OPTION=VALUE]
+                         [--json FILE]
 
 Each viewer is a real session over Streamlit's WebSocket (/_stcore/stream), speaking its protocol the
 way the browser does (protobuf BackMsg out, ForwardMsg in) but without drawing anything, so the
@@ -16,20 +17,36 @@ session: the server's resident memory growth over the run divided by N (/proc/<p
 Baseline, in the same run: one viewer doing the same on the same warm server (rerun times), and N
 viewers on bench/minimal_app (Streamlit's own per-session memory). Targets from the issue: 50
 sessions, 0 errors, p95 ≤ 500 ms, ≤ 40 MB a session.
+
+With --replicas N, N servers run behind the real proxy (Debian's haproxy with deploy/haproxy.cfg,
+tests/browser/proxy.py; loopback only) and the same viewers run twice: first straight at one
+replica without the proxy (the baseline), then through the proxy. Each proxied viewer loads the page
+first, as a browser does, and opens its WebSocket with the replica cookie it was given; it must stay
+on that replica: the WebSocket's handshake and a request after its last action must be answered by
+the replica its cookie names, and each replica's own count of open sessions (/_stcore/metrics, asked
+directly) must equal the viewers pinned to it. The page's bytes over the wire (headless Chromium,
+HTTP as transferred plus WebSocket payloads) are measured through the proxy and straight from a
+replica. Targets (issue 13): 200 viewers on 2 replicas, p95 ≤ 500 ms, 0 errors, no viewer moved,
+page ≤ 2 MB through the proxy.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
 import os
 import random
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 from streamlit.config_option import ConfigOption
@@ -40,13 +57,16 @@ from websockets.asyncio.client import ClientConnection, connect
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_DIR))
-from tests.browser import harness  # noqa: E402  (the repository root must be importable first)
+from tests.browser import harness, proxy  # noqa: E402  (the repository root must be importable first)
 
 APP_SCRIPT = "app.py"
 MINIMAL_SCRIPT = "bench/minimal_app/app.py"
 TARGET_SESSIONS = 50
 TARGET_P95_MS = 500.0
 TARGET_MB_PER_SESSION = 40.0
+TARGET_PAGE_BYTES = 2_000_000
+MOVED = "moved replica"
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 RUN_TIMEOUT_S = 120.0
 ERROR_ALERT_FORMAT = 1  # Alert.Format.ERROR in streamlit/proto/Alert.proto
 
@@ -95,10 +115,29 @@ class LoadResult:
     wall_s: float = 0.0
     server_cpu_s: float = 0.0
     client_cpu_s: float = 0.0
+    # Through the proxy: how many replicas, the replica each viewer was pinned to (by its cookie),
+    # and each replica's own count of open sessions while every viewer was connected.
+    replicas: int = 0
+    replica_of: dict[int, str] = field(default_factory=dict)
+    active_by_replica: dict[str, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Run]:
         return [run for run in self.runs if run.error]
+
+    @property
+    def moved(self) -> list[Run]:
+        """Viewers answered by a replica other than the one their cookie names."""
+        return [run for run in self.runs if run.error and run.error.startswith(MOVED)]
+
+    @property
+    def viewers_by_replica(self) -> dict[str, int]:
+        return dict(sorted(Counter(self.replica_of.values()).items()))
+
+    @property
+    def sessions_match_replicas(self) -> bool:
+        """Each replica holds exactly the sessions of the viewers pinned to it (always true direct)."""
+        return not self.replicas or self.viewers_by_replica == self.active_by_replica
 
     def percentile_ms(self, fraction: float) -> float:
         times = sorted(run.ms for run in self.runs if not run.error)
@@ -198,6 +237,36 @@ class Audience:
     runs: list[Run] = field(default_factory=list)
     through: int = 0
     done: asyncio.Event = field(default_factory=asyncio.Event)
+    replica_of: dict[int, str] = field(default_factory=dict)
+
+
+def first_visit(base_url: str) -> tuple[str, str]:
+    """Load the page through the proxy, as a browser does first: (the replica cookie, the replica)."""
+    with NO_PROXY.open(base_url + "/", timeout=RUN_TIMEOUT_S) as response:
+        response.read()
+        replica = response.headers.get(proxy.REPLICA_HEADER, "")
+        for line in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie(line)
+            if proxy.COOKIE_NAME in cookie:
+                return f"{proxy.COOKIE_NAME}={cookie[proxy.COOKIE_NAME].value}", replica
+    raise RuntimeError(f"the proxy set no {proxy.COOKIE_NAME} cookie")
+
+
+def replica_answering(base_url: str, cookie: str) -> str:
+    """Which replica answers a request carrying the viewer's cookie."""
+    request = urllib.request.Request(base_url + "/_stcore/health", headers={"Cookie": cookie})
+    with NO_PROXY.open(request, timeout=RUN_TIMEOUT_S) as response:
+        response.read()
+        return response.headers.get(proxy.REPLICA_HEADER, "")
+
+
+def active_sessions(base_url: str) -> int:
+    """A replica's own count of open sessions (Streamlit's /_stcore/metrics, asked directly)."""
+    with NO_PROXY.open(base_url + "/_stcore/metrics", timeout=30) as response:
+        for line in response.read().decode().splitlines():
+            if line.startswith("active_sessions "):
+                return int(float(line.split()[1]))
+    raise RuntimeError(f"no active_sessions in {base_url}/_stcore/metrics")
 
 
 async def view(
@@ -208,20 +277,40 @@ async def view(
     start_s: float,
     audience: Audience,
     rng: random.Random,
+    proxied: bool = False,
 ) -> None:
-    """One viewer from arrival to the end of its scenario; it stays connected until the audience leaves."""
+    """One viewer from arrival to the end of its scenario; it stays connected until the audience leaves.
+
+    Through the proxy (`proxied`), the viewer first loads the page to get its replica cookie, sends it
+    with the WebSocket handshake, and checks that the same replica answers before and after.
+    """
     await asyncio.sleep(start_s)
     url = base_url.replace("http://", "ws://") + "/_stcore/stream"
     counted = False
+    headers: dict[str, str] = {}
     try:
+        if proxied:
+            cookie, replica = await asyncio.to_thread(first_visit, base_url)
+            headers["Cookie"] = cookie
+            audience.replica_of[number] = replica
         async with connect(
-            url, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_interval=None, proxy=None
+            url, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_interval=None, proxy=None,
+            additional_headers=headers,
         ) as socket:
+            answered = socket.response.headers.get(proxy.REPLICA_HEADER) if proxied else None
+            if proxied and answered != replica:
+                moved = f"{MOVED}: page from {replica}, WebSocket from {answered}"
+                audience.runs.append(Run(number, "websocket", 0.0, moved))
             viewer = Viewer(number, socket)
             for index, (action, how) in enumerate(scenario):
                 if index:
                     await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
                 audience.runs.append(await viewer.act(action, how))
+            if proxied:
+                answered = await asyncio.to_thread(replica_answering, base_url, cookie)
+                if answered != replica:
+                    moved = f"{MOVED}: page from {replica}, last request from {answered}"
+                    audience.runs.append(Run(number, "after", 0.0, moved))
             audience.through += 1
             counted = True
             # Sessions stay open while memory is measured: a real audience does not leave at once.
@@ -249,7 +338,7 @@ def rss_mb(pid: int) -> float:
 
 async def load(
     base_url: str,
-    pid: int,
+    pids: int | Sequence[int],
     sessions: int,
     scenario: Sequence[tuple[str, tuple]],
     *,
@@ -257,33 +346,44 @@ async def load(
     ramp_s: float,
     seed: int,
     app: str,
+    replica_urls: Mapping[str, str] | None = None,
 ) -> LoadResult:
-    """Run `sessions` viewers against a warm server and measure their reruns and the server's memory."""
-    result = LoadResult(app, sessions, think_s, rss_before_mb=rss_mb(pid))
+    """Run `sessions` viewers against warm servers and measure their reruns and the servers' memory.
+
+    `pids` are the server processes (memory and CPU are summed over them). With `replica_urls`
+    (replica name → its own address), `base_url` is the proxy and the viewers go through it.
+    """
+    pids = [pids] if isinstance(pids, int) else list(pids)
+    total_rss = lambda: sum(rss_mb(pid) for pid in pids)  # noqa: E731
+    result = LoadResult(app, sessions, think_s, rss_before_mb=total_rss(), replicas=len(replica_urls or {}))
     audience = Audience()
     rng = random.Random(seed)
     started = time.perf_counter()
-    server_cpu, client_cpu = cpu_s(pid), time.process_time()
+    server_cpu, client_cpu = sum(map(cpu_s, pids)), time.process_time()
     tasks = [
         asyncio.create_task(
-            view(base_url, n, scenario, think_s, ramp_s * n / sessions, audience, random.Random(rng.random()))
+            view(base_url, n, scenario, think_s, ramp_s * n / sessions, audience, random.Random(rng.random()),
+                 proxied=bool(replica_urls))
         )
         for n in range(sessions)
     ]
     peak = result.rss_before_mb
     while audience.through < sessions:
-        peak = max(peak, rss_mb(pid))
+        peak = max(peak, total_rss())
         await asyncio.sleep(0.2)
     result.wall_s = time.perf_counter() - started
-    result.server_cpu_s = cpu_s(pid) - server_cpu
+    result.server_cpu_s = sum(map(cpu_s, pids)) - server_cpu
     result.client_cpu_s = time.process_time() - client_cpu
     # Every viewer is still connected: this is the memory N open sessions hold.
     await asyncio.sleep(1.0)
-    result.rss_after_mb = rss_mb(pid)
+    result.rss_after_mb = total_rss()
     result.rss_peak_mb = max(peak, result.rss_after_mb)
+    for name, url in (replica_urls or {}).items():
+        result.active_by_replica[name] = await asyncio.to_thread(active_sessions, url)
     audience.done.set()
     await asyncio.gather(*tasks)
     result.runs = audience.runs
+    result.replica_of = dict(audience.replica_of)
     return result
 
 
@@ -331,6 +431,148 @@ def measure(script: str, runs: Sequence[tuple[int, float]], args: argparse.Names
         return results
     finally:
         server.stop()
+
+
+def measure_replicated(args: argparse.Namespace) -> tuple[LoadResult, LoadResult, dict[str, float]]:
+    """N replicas behind the proxy: the same viewers straight at one replica, then through the proxy.
+
+    Returns (direct, proxied, page bytes {"proxy": …, "direct": …}).
+    """
+    replicas = proxy.start_replicas(APP_SCRIPT, args.replicas, timeout_s=180)
+    front = None
+    try:
+        front = proxy.start_proxy([proxy.port_of(server) for server in replicas], timeout_s=60)
+        # Every replica warm, as after its first visitor: caches, routes and layer records built.
+        for server in replicas:
+            warm_up(server.base_url, APP_SCENARIO)
+        common = {"think_s": args.think, "ramp_s": args.ramp, "seed": args.seed, "app": APP_SCRIPT}
+        first = replicas[0]
+        direct = asyncio.run(load(first.base_url, first.process.pid, args.sessions, APP_SCENARIO, **common))
+        _progress("one replica, no proxy", direct)
+        replica_urls = {proxy.replica_name(n): server.base_url for n, server in enumerate(replicas, start=1)}
+        proxied = asyncio.run(
+            load(front.base_url, [server.process.pid for server in replicas], args.sessions, APP_SCENARIO,
+                 replica_urls=replica_urls, **common)
+        )
+        _progress(f"{args.replicas} replicas behind the proxy", proxied)
+        page_bytes = {"proxy": float("nan"), "direct": float("nan")}
+        if harness.chromium_missing_reason() is None:
+            page_bytes = {"proxy": bytes_over_the_wire(front.base_url),
+                          "direct": bytes_over_the_wire(first.base_url)}
+        else:
+            print(f"page bytes not measured: {harness.chromium_missing_reason()}")
+        return direct, proxied, page_bytes
+    finally:
+        if front is not None:
+            front.stop()
+        for server in replicas:
+            server.stop()
+
+
+def _progress(label: str, result: LoadResult) -> None:
+    print(f"{label}: {result.sessions} sessions, {len(result.runs)} runs, {len(result.errors)} errors, "
+          f"p95 {result.percentile_ms(0.95):.0f} ms", flush=True)
+
+
+def bytes_over_the_wire(base_url: str) -> float:
+    """Bytes the overview page receives in headless Chromium until its map has painted: every HTTP
+    response as transferred (compressed when the server or proxy compressed it) plus the WebSocket's
+    payloads (counted as decompressed: DevTools does not show permessage-deflate)."""
+    from playwright.sync_api import sync_playwright
+
+    received = {"http": 0, "websocket": 0}
+
+    def on_frame(event: dict) -> None:
+        # Opcode 2 is a binary frame, which DevTools hands over base64-encoded.
+        payload = event["response"]["payloadData"]
+        binary = event["response"]["opcode"] == 2
+        received["websocket"] += len(base64.b64decode(payload)) if binary else len(payload.encode())
+
+    def on_response(event: dict) -> None:
+        received["http"] += int(event["encodedDataLength"])
+
+    with sync_playwright() as playwright:
+        browser = harness.launch_chromium(playwright)
+        try:
+            app = harness.new_app_page(browser, base_url)
+            cdp = app.context.new_cdp_session(app.page)
+            cdp.on("Network.loadingFinished", on_response)
+            cdp.on("Network.webSocketFrameReceived", on_frame)
+            cdp.send("Network.enable")
+            app.goto("")
+            harness.wait_for_map(app.page, timeout_ms=120_000)
+            app.close()
+        finally:
+            browser.close()
+    print(f"page bytes from {base_url}: HTTP {received['http']:,}, WebSocket {received['websocket']:,}")
+    return float(received["http"] + received["websocket"])
+
+
+def report_replicated(direct: LoadResult, proxied: LoadResult, page_bytes: dict[str, float]
+                      ) -> list[dict[str, object]]:
+    """The proxied run beside the same viewers on one replica without the proxy."""
+    baseline_name = "same viewers, 1 replica, no proxy"
+    rows: list[dict[str, object]] = []
+    for label, fraction in (("rerun p50 ms", 0.50), ("rerun p95 ms", 0.95), ("rerun max ms", 1.0)):
+        rows.append({"figure": label, "value": proxied.percentile_ms(fraction),
+                     "baseline": direct.percentile_ms(fraction), "baseline_name": baseline_name,
+                     "target": TARGET_P95_MS if fraction == 0.95 else None})
+    rows += [
+        {"figure": "errors", "value": float(len(proxied.errors)), "baseline": float(len(direct.errors)),
+         "baseline_name": baseline_name, "target": 0.0},
+        {"figure": "viewers moved",
+         "value": float(len(proxied.moved) + (not proxied.sessions_match_replicas)),
+         "baseline": float("nan"), "baseline_name": "each viewer's cookie, and each replica's sessions",
+         "target": 0.0},
+        {"figure": "MB per session", "value": proxied.mb_per_session, "baseline": direct.mb_per_session,
+         "baseline_name": baseline_name, "target": TARGET_MB_PER_SESSION},
+        {"figure": "server CPU ms/run", "value": proxied.server_cpu_ms_per_run,
+         "baseline": direct.server_cpu_ms_per_run, "baseline_name": baseline_name, "target": None},
+        {"figure": "page bytes", "value": page_bytes["proxy"], "baseline": page_bytes["direct"],
+         "baseline_name": "the page straight from a replica", "target": float(TARGET_PAGE_BYTES)},
+    ]
+    print(
+        f"\n{proxied.sessions} sessions, {proxied.replicas} replicas behind deploy/haproxy.cfg, think time "
+        f"{proxied.think_s:g} s (±50 %), {len(proxied.runs)} runs in {proxied.wall_s:.0f} s (one replica "
+        f"without the proxy: {direct.wall_s:.0f} s); viewers per replica (cookie) "
+        f"{proxied.viewers_by_replica}, open sessions per replica (its own /_stcore/metrics) "
+        f"{proxied.active_by_replica}"
+    )
+    _print_rows(rows)
+    for run in proxied.errors[:10]:
+        print(f"  ERROR session {run.session} {run.action}: {run.error}")
+    missed = [row["figure"] for row in rows if _missed(row)]
+    print(f"\n{'MISSED: ' + ', '.join(missed) if missed else 'OK'} (targets: 0 errors, no viewer moved, "
+          f"p95 ≤ {TARGET_P95_MS:g} ms, ≤ {TARGET_MB_PER_SESSION:g} MB per session, page ≤ "
+          f"{TARGET_PAGE_BYTES / 1e6:g} MB through the proxy)")
+    return rows
+
+
+def _missed(row: Mapping[str, object]) -> bool:
+    """A row with a target whose value is above it, or was not measured."""
+    if row["target"] is None:
+        return False
+    value = float(row["value"])  # type: ignore[arg-type]
+    return value != value or value > float(row["target"])  # type: ignore[arg-type]
+
+
+def _print_rows(rows: Sequence[Mapping[str, object]]) -> None:
+    print(f"{'figure':18} {'value':>10} {'baseline':>10} {'ratio':>8} {'target':>10}   baseline is")
+    for row in rows:
+        digits = 1 if row["figure"] == "MB per session" else 0
+        scale = 1e6 if row["figure"] == "page bytes" else 1.0
+        unit = " MB" if scale != 1.0 else ""
+        digits = 2 if scale != 1.0 else digits
+
+        def show(value: object, digits: int = digits, scale: float = scale, unit: str = unit) -> str:
+            number = float(value)  # type: ignore[arg-type]
+            return "n/a" if number != number else _fmt(number / scale, digits) + unit
+
+        target = "" if row["target"] is None else show(row["target"])
+        flag = "  MISSED" if _missed(row) else ""
+        print(f"{row['figure']:18} {show(row['value']):>10} {show(row['baseline']):>10} "
+              f"{_ratio(float(row['value']), float(row['baseline'])):>8} {target:>10}   "  # type: ignore[arg-type]
+              f"{row['baseline_name']}{flag}")
 
 
 def _fmt(value: float, digits: int = 0) -> str:
@@ -428,6 +670,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-minimal", action="store_true", help="skip the minimal_app baseline")
     parser.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        help="N servers behind the real proxy (deploy/haproxy.cfg), against one replica without it",
+    )
+    parser.add_argument(
         "--streamlit",
         action="append",
         default=[],
@@ -442,6 +690,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[ConfigOption(name, description="", default_val=None).env_var] = value
         print(f"server option {name} = {value}")
     print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
+
+    if args.replicas:
+        reason = proxy.haproxy_missing_reason()
+        if reason:
+            parser.error(reason)
+        direct, proxied, page_bytes = measure_replicated(args)
+        rows = report_replicated(direct, proxied, page_bytes)
+        print(f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            results = {"proxied": asdict(proxied), "direct": asdict(direct), "page_bytes": page_bytes}
+            args.json.write_text(json.dumps({"rows": rows, "results": results}, indent=1, ensure_ascii=False))
+        return 1 if any(_missed(row) for row in rows) else 0
 
     one, many = measure(args.app, [(1, args.think), (args.sessions, args.think)], args)
     minimal = None if args.no_minimal else measure(MINIMAL_SCRIPT, [(args.sessions, args.think)], args)[0]

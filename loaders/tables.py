@@ -58,7 +58,7 @@ def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
                         None,
                         name,
                         f"cannot read column as {field['type']} ({error})",
-                        "run python -m loaders.validate to find the row",
+                        "run make validate to find the row",
                     )
                 ]
             ) from error

@@ -49,7 +49,7 @@ _IP_KEYS_KEPT = 1024
 _SESSION_KEYS_KEPT = 4096
 _ADMITTED = "_auth_admitted"
 # Shown only if translations.csv itself cannot be read; the gate then stays shut.
-_NO_TEXT = "Sign-in is required, but the interface text could not be loaded. Run: python -m loaders.validate"
+_NO_TEXT = "Sign-in is required, but the interface text could not be loaded. Run: make validate"
 
 Mode = Literal["open", "oidc", "passcode"]
 

@@ -33,7 +33,7 @@ def show_data_problems(problems: Sequence[Problem]) -> None:
     """Data that fails validation: say which file, row and field, and what to do. No traceback."""
     st.error(f"The data has {len(problems)} problem(s); the maps are hidden until they are fixed.")
     st.code("\n".join(str(problem) for problem in problems), language=None)
-    st.caption("Check again with: python -m loaders.validate")
+    st.caption("Check again with: make validate")
 
 
 def legend(items: Sequence[LegendItem], t: Translator) -> None:

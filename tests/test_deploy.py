@@ -1,0 +1,255 @@
+"""deploy/: the HAProxy configuration parsed by HAProxy itself, the Kubernetes manifests validated
+against the Kubernetes schemas (offline, the schemas ship with kubernetes-validate), compose.yaml.
+
+The proxy in front of real replicas (headers, compression, stickiness, WebSocket, the map painting
+under the Content-Security-Policy) is tested in tests/browser/test_proxy.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import streamlit
+import yaml
+from conftest import REPO_DIR
+
+from tests.browser import harness, proxy
+
+DEPLOY_DIR = REPO_DIR / "deploy"
+CONFIG = proxy.CONFIG_PATH.read_text(encoding="utf-8")
+MANIFEST_PATHS = sorted((DEPLOY_DIR / "kubernetes").glob("*.yaml"))
+KUBERNETES_VERSION = "1.37.0"
+
+
+def manifests() -> dict[str, dict]:
+    """Every Kubernetes object in deploy/kubernetes/, by kind."""
+    objects = [doc for path in MANIFEST_PATHS for doc in yaml.safe_load_all(path.read_text()) if doc]
+    return {obj["kind"]: obj for obj in objects}
+
+
+@pytest.fixture(scope="module")
+def haproxy() -> Path:
+    """Debian's haproxy, or a skip (a failure under CI, where scripts/install_proxy_deps.sh runs)."""
+    reason = proxy.haproxy_missing_reason()
+    if reason is not None:
+        if harness.browser_required() or os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; proxy tests must not skip in CI", pytrace=False)
+        pytest.skip(reason)
+    return proxy.HAPROXY_PATH
+
+
+def directive(name: str, text: str = CONFIG) -> list[str]:
+    """The arguments of every line of the configuration that starts with `name`."""
+    return [m.group(1).strip() for m in re.finditer(rf"^\s*{re.escape(name)}\s+(.*)$", text, re.M)]
+
+
+def header_value(name: str) -> str:
+    """The value the proxy sets for a response header (quotes removed)."""
+    (value,) = [args.split(" ", 1)[1] for args in directive("http-response set-header")
+                if args.split(" ", 1)[0] == name]
+    return value.strip('"')
+
+
+# --- HAProxy ---------------------------------------------------------------------------------------
+
+
+def test_shipped_config_is_valid_for_haproxy(haproxy: Path) -> None:
+    checked = proxy.check_config(CONFIG)
+
+    assert checked.returncode == 0, checked.stderr
+    assert "Configuration file is valid" in checked.stdout + checked.stderr
+    # Outside Docker the replicas' name `app` does not resolve; nothing else may warn.
+    warnings = [line for line in checked.stderr.splitlines() if "[WARNING]" in line]
+    assert warnings and all("could not resolve address 'app'" in line for line in warnings), warnings
+
+
+def test_loopback_variant_is_valid_and_has_one_server_per_replica(haproxy: Path) -> None:
+    text = proxy.loopback_config([8601, 8602, 8603])
+    checked = proxy.check_config(text)
+
+    assert checked.returncode == 0, checked.stderr
+    assert "[WARNING]" not in checked.stderr, checked.stderr
+    assert directive("server", text) == ["app1 127.0.0.1:8601", "app2 127.0.0.1:8602", "app3 127.0.0.1:8603"]
+    assert "server-template" not in text
+
+
+def test_checker_rejects_a_broken_config(haproxy: Path) -> None:
+    """The check above can fail: an unknown keyword makes haproxy -c exit non-zero."""
+    checked = proxy.check_config(CONFIG.replace("balance leastconn", "balance leastconnections"))
+
+    assert checked.returncode != 0
+
+
+def test_sticky_cookie_is_inserted_by_the_proxy() -> None:
+    (cookie,) = directive("cookie")
+    words = cookie.split()
+
+    assert words[0] == proxy.COOKIE_NAME
+    assert {"insert", "indirect", "nocache", "httponly", "dynamic"} <= set(words)
+    assert directive("dynamic-cookie-key")
+
+
+def test_health_checks_ask_streamlit() -> None:
+    assert "option httpchk" in CONFIG
+    (send,) = directive("http-check send")
+    assert "uri /_stcore/health" in send
+    assert directive("http-check expect") == ["string ok"]
+    assert any("check" in args.split() for args in directive("default-server"))
+
+
+def seconds(value: str) -> float:
+    number, unit = re.fullmatch(r"(\d+)(ms|s|m|h|d)?", value).groups()
+    return int(number) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 0.001}[unit]
+
+
+def test_websocket_idle_timeout_outlasts_a_working_day() -> None:
+    timeouts = {args.split()[0]: seconds(args.split()[1]) for args in directive("timeout")}
+
+    assert timeouts["tunnel"] >= 8 * 3600
+    assert timeouts["client"] >= 60 and timeouts["server"] >= 60
+    # A slow client cannot hold a connection open with a trickle of headers.
+    assert timeouts["http-request"] <= 30
+
+
+def test_compression_covers_the_frontend_and_the_basemap() -> None:
+    assert directive("compression algo") == ["gzip"]
+    (types,) = directive("compression type")
+    assert {"text/html", "text/css", "application/javascript", "application/json"} <= set(types.split())
+
+
+def test_metrics_are_refused_after_decoding_the_path() -> None:
+    (acl,) = [args for args in directive("acl") if "/_stcore/metrics" in args]
+    name = acl.split()[0]
+
+    assert "url_dec" in acl
+    assert f"http-request deny deny_status 404 if {name}" in CONFIG
+
+
+def test_csp_allows_streamlits_inline_script_by_its_hash() -> None:
+    """Streamlit's index.html has inline scripts; each must be allowed by hash, or the CSP blocks it.
+
+    Fails after a Streamlit upgrade that changes them: recompute the hash in deploy/haproxy.cfg and
+    deploy/kubernetes/ingress.yaml.
+    """
+    index = (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
+    inline = [m.group(2) for m in re.finditer(r"<script([^>]*)>(.*?)</script>", index, re.S)
+              if "src=" not in m.group(1)]
+    hashes = {"sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+              for body in inline}
+    script_src = next(part for part in header_value("Content-Security-Policy").split(";")
+                      if part.split()[0] == "script-src")
+
+    assert inline, "expected Streamlit's page to have an inline script"
+    assert all(f"'{h}'" in script_src for h in hashes), (hashes, script_src)
+
+
+def test_csp_is_strict_where_streamlit_allows_it() -> None:
+    parts = header_value("Content-Security-Policy").split("; ")
+    policy = {part.split()[0]: part.split()[1:] for part in parts}
+
+    assert policy["default-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    # Tried in Chromium: WebAssembly needs 'wasm-unsafe-eval'; no page needs eval or inline scripts.
+    assert "'unsafe-eval'" not in policy["script-src"] and "'unsafe-inline'" not in policy["script-src"]
+    assert "'self'" in policy["connect-src"]
+
+
+def test_other_security_headers() -> None:
+    assert header_value("X-Content-Type-Options") == "nosniff"
+    assert header_value("X-Frame-Options") == "SAMEORIGIN"
+    assert "http-response del-header Access-Control-Allow-Origin" in CONFIG
+
+
+def test_client_cannot_choose_its_forwarded_address() -> None:
+    """The client's X-Forwarded-For is dropped before the proxy adds the address it saw."""
+    lines = [line.strip() for line in CONFIG.splitlines()]
+
+    assert lines.index("http-request del-header X-Forwarded-For") < lines.index("option forwardfor")
+
+
+# --- Kubernetes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", MANIFEST_PATHS, ids=lambda p: p.name)
+def test_manifest_matches_the_kubernetes_schema(path: Path) -> None:
+    for document in yaml.safe_load_all(path.read_text()):
+        kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+
+
+def test_schema_validation_can_fail() -> None:
+    service = manifests()["Service"]
+    broken = {**service, "spec": {**service["spec"], "prots": service["spec"]["ports"]}}
+
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(broken, KUBERNETES_VERSION, strict=True)
+
+
+def test_every_kind_is_shipped() -> None:
+    assert set(manifests()) == {"Deployment", "Service", "Ingress", "HorizontalPodAutoscaler"}
+
+
+def test_deployment_probes_ask_streamlits_health_endpoint() -> None:
+    (container,) = manifests()["Deployment"]["spec"]["template"]["spec"]["containers"]
+    port = {p["name"]: p["containerPort"] for p in container["ports"]}
+
+    assert port["http"] == 8501
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert container[probe]["httpGet"] == {"path": "/_stcore/health", "port": "http"}, probe
+
+
+def test_service_selects_the_deployments_pods_and_ingress_reaches_it() -> None:
+    objects = manifests()
+    labels = objects["Deployment"]["spec"]["template"]["metadata"]["labels"]
+    service = objects["Service"]
+    (rule,) = objects["Ingress"]["spec"]["rules"]
+    (path,) = rule["http"]["paths"]
+
+    assert service["spec"]["selector"].items() <= labels.items()
+    assert path["backend"]["service"]["name"] == service["metadata"]["name"]
+    assert path["backend"]["service"]["port"]["name"] in {p["name"] for p in service["spec"]["ports"]}
+
+
+def test_ingress_keeps_a_viewer_on_one_pod_for_a_long_meeting() -> None:
+    annotations = manifests()["Ingress"]["metadata"]["annotations"]
+    prefix = "nginx.ingress.kubernetes.io/"
+
+    assert annotations[prefix + "affinity"] == "cookie"
+    assert annotations[prefix + "affinity-mode"] == "persistent"
+    assert int(annotations[prefix + "proxy-read-timeout"]) >= 8 * 3600
+    snippet = annotations[prefix + "configuration-snippet"]
+    assert header_value("Content-Security-Policy") in snippet, "the Ingress and HAProxy CSPs differ"
+    assert "X-Content-Type-Options: nosniff" in snippet and "/_stcore/metrics" in snippet
+
+
+def test_autoscaler_scales_the_deployment() -> None:
+    objects = manifests()
+    target = objects["HorizontalPodAutoscaler"]["spec"]["scaleTargetRef"]
+
+    assert (target["kind"], target["name"]) == ("Deployment", objects["Deployment"]["metadata"]["name"])
+    assert objects["HorizontalPodAutoscaler"]["spec"]["minReplicas"] >= 2
+
+
+# --- Docker Compose --------------------------------------------------------------------------------
+
+
+def test_compose_runs_replicas_behind_the_shipped_proxy() -> None:
+    compose = yaml.safe_load((DEPLOY_DIR / "compose.yaml").read_text())
+    app, proxy_service = compose["services"]["app"], compose["services"]["proxy"]
+
+    assert app["deploy"]["replicas"] >= 2
+    assert "ports" not in app, "replicas are reached through the proxy only"
+    assert (DEPLOY_DIR / app["build"]["context"] / app["build"]["dockerfile"]).resolve() == (
+        REPO_DIR / "Dockerfile"
+    )
+    assert "./haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro" in proxy_service["volumes"]
+    assert proxy_service["environment"]["ATLAS_PROXY_BIND"] == ":8080"
+    # The proxy's server-template resolves the service's name through Docker's DNS.
+    assert re.search(r"^\s*server-template app \S+ app:8501\b", CONFIG, re.M)
+    assert "nameserver docker 127.0.0.11:53" in CONFIG
