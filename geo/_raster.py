@@ -23,7 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from skimage.graph import MCP_Geometric
 
 from ._coast import Bounds, Coastline
-from ._distance import LonLat
+from ._distance import LonLat, great_circle_km
 
 KM_PER_DEG_LAT = 111.195
 """On the sphere of the IUGG mean radius."""
@@ -182,19 +182,23 @@ def cost_field(grid: WaterGrid, start: tuple[int, int], ports: Sequence[tuple[in
     return CostField(grid, start, km, mcp)
 
 
-def pull_taut(points: Sequence[LonLat], land: BaseGeometry) -> list[LonLat]:
+def pull_taut(points: Sequence[LonLat], land: BaseGeometry, max_km: float | None = None) -> list[LonLat]:
     """Drop every vertex the line can skip without touching ``land`` (greedy line of sight).
 
     From each kept vertex the farthest visible vertex ahead is found by doubling then bisecting; where
-    not even the next vertex is visible (a corner two cells share with land) the line keeps it.
+    not even the next vertex is visible (a corner two cells share with land) the line keeps it. With
+    ``max_km``, no new segment is longer than that (a long straight lon/lat segment strays from the
+    great circle the distance is measured on).
     """
     if len(points) <= 2:
         return list(points)
-    if land.is_empty:
+    if land.is_empty and max_km is None:
         return [points[0], points[-1]]
     shapely.prepare(land)
 
     def visible(i: int, j: int) -> bool:
+        if max_km is not None and j > i + 1 and great_circle_km(points[i], points[j]) > max_km:
+            return False
         return not land.intersects(LineString([points[i], points[j]]))
 
     kept = [points[0]]

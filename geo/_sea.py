@@ -12,6 +12,7 @@ shorter. Coastal stretches are straightened against the vector land, so they do 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -77,6 +78,8 @@ COARSE_CELL_FACTOR = 2.0
 """Cells are this much larger where only the 1:50m coastline is known (simplified by ~3 km anyway)."""
 MAX_LINKS = 40
 """Network nodes an endpoint links to (the nearest through water)."""
+OCEAN_SHORTCUT_MAX_KM = 1200.0
+"""Longest straight segment that straightening the network path may draw."""
 DIRECT_MAX_KM = 700.0
 """Legs shorter than this are also tried entirely on one raster (Qinzhou → Hai Phong)."""
 DIRECT_MARGIN_KM = 120.0
@@ -226,6 +229,27 @@ def with_speed(route: SeaRoute, speed_kn: float) -> SeaRoute:
 
 @lru_cache(maxsize=4096)
 def _route_path(origin: LonLat, destination: LonLat, closed: tuple[str, ...]) -> _Path:
+    """A route and its reverse are one path: the greedy straightening depends on its direction, so
+    each pair is routed in one canonical direction and reversed for the other (exactly symmetric)."""
+    if destination < origin:
+        return _reversed(_route_path(destination, origin, closed))
+    return _route_path_forward(origin, destination, closed)
+
+
+def _reversed(path: _Path) -> _Path:
+    return replace(
+        path,
+        coords=tuple(reversed(path.coords)),
+        passages=tuple(reversed(path.passages)),
+        origin_gap_km=path.destination_gap_km,
+        destination_gap_km=path.origin_gap_km,
+        origin_network_km=path.destination_network_km,
+        destination_network_km=path.origin_network_km,
+        coastline=tuple(reversed(path.coastline)),
+    )
+
+
+def _route_path_forward(origin: LonLat, destination: LonLat, closed: tuple[str, ...]) -> _Path:
     """Coastal access at both ends, searoute's network in between (or a direct coastal path)."""
     coastline = default_coastline()
     try:
@@ -269,7 +293,7 @@ def _route_path(origin: LonLat, destination: LonLat, closed: tuple[str, ...]) ->
         lead_in = start.taut_path(net.node(first), first, coastline)
         lead_out = list(reversed(end.taut_path(net.node(last), last, coastline)))
         assert net is not None
-        ocean, _ = apply_patches(node_coords(net, path.nodes))
+        ocean, _ = apply_patches(_smooth_ocean(net, path.nodes, coastline))
         coords = [origin, *lead_in, *unwrap_longitudes(ocean)[1:-1], *lead_out, destination]
         coastal_km = path_length_km(lead_in) + path_length_km(lead_out)
     passages = tuple(dict.fromkeys(p for p in path.passages if p in REPORTED_PASSAGES))
@@ -301,6 +325,33 @@ def _finish(
         coastline=tuple(dict.fromkeys((start.snap.resolution, end.snap.resolution))),
         via_network=via_network,
     )
+
+
+def _smooth_ocean(net: Network, nodes: Sequence[int], coastline: Coastline) -> list[tuple[float, float]]:
+    """The network path with its zig-zags pulled taut against the coastline.
+
+    searoute's lanes bend at nodes placed for many routes at once; a single route that visits a node
+    only to turn back (Sunda → Kolkata with Malacca closed, past Sri Lanka's lanes) is straightened
+    where the straight line stays at sea. Nodes at the ends of passage edges (straits and canals) are
+    kept, so a straightened path never changes the passages it uses.
+    """
+    coords = unwrap_longitudes(node_coords(net, nodes))
+    fixed = {0, len(nodes) - 1}
+    for i, (a, b) in enumerate(itertools.pairwise(nodes)):
+        if (a, b) in net.passage_of:
+            fixed.update((i, i + 1))
+    cuts = sorted(fixed)
+    smoothed: list[tuple[float, float]] = [coords[0]]
+    for lo, hi in itertools.pairwise(cuts):
+        piece = coords[lo : hi + 1]
+        lons = [lon for lon, _ in piece]
+        if hi - lo < 2 or min(lons) < -180.0 or max(lons) > 180.0:
+            smoothed.extend(piece[1:])
+            continue
+        lats = [lat for _, lat in piece]
+        land = _window_land((min(lons), min(lats), max(lons), max(lats)), coastline)
+        smoothed.extend(pull_taut(piece, land, max_km=OCEAN_SHORTCUT_MAX_KM)[1:])
+    return smoothed
 
 
 @dataclass(frozen=True)

@@ -198,8 +198,8 @@ def test_passage_locations_cover_every_closable_passage():
 def test_distance_agrees_with_searoute_in_nautical_miles():
     """Same sphere and the same 1,852 m mile as searoute's ``units="naut"``. searoute leaves out the
     connectors from the ports to its network, and joins the network at the node nearest each port;
-    the coastal router may join at a better one, so the route is never longer than searoute's plus
-    connectors, and shorter by at most the coastal stretches it routed itself."""
+    the coastal router may join at a better one and straightens the network's zig-zags, so the route
+    is never longer than searoute's plus connectors, and shorter by a few per cent at most."""
     singapore, antwerp = PORTS["singapore"], PORTS["antwerp"]
     route = geo.sea_route(singapore, antwerp)
     raw = searoute.searoute(
@@ -207,4 +207,4 @@ def test_distance_agrees_with_searoute_in_nautical_miles():
     )
     connectors = route.origin_network_nm + route.destination_network_nm
     assert route.distance_nm <= raw["properties"]["length"] + connectors + 0.5
-    assert route.distance_nm >= raw["properties"]["length"] - route.coastal_nm
+    assert route.distance_nm >= raw["properties"]["length"] * 0.97
