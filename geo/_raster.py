@@ -31,6 +31,8 @@ KM_PER_DEG_LAT = 111.195
 SUBSAMPLES = 2
 """A cell is water when any of SUBSAMPLES² points spread over it is: rivers and channels narrower than
 a cell (the Scheldt below Antwerp) stay connected instead of breaking into isolated pockets."""
+WET_PREFERENCE_CELLS = 2
+"""How much farther (in cells) a wholly wet start cell may be than a partly wet one and be preferred."""
 PARTLY_LAND_COST = 4.0
 """Cost per km of a cell that is only partly water: a path uses one only where no wholly wet way
 exists nearby (a narrow river), so it rarely cuts the corner of a bank."""
@@ -98,29 +100,41 @@ class WaterGrid:
         return ndimage.distance_transform_edt(self.water, sampling=sampling)
 
     def nearest_water(self, point: LonLat, max_cells: int = 25) -> tuple[int, int] | None:
-        """The cell of major water (see `major_water`) nearest ``point`` within ``max_cells`` rings."""
+        """The cell of major water (see `major_water`) nearest ``point`` within ``max_cells`` rings;
+        a wholly wet cell is preferred when one is at most `WET_PREFERENCE_CELLS` farther, so that a
+        path does not start by clipping the bank beside a river mouth."""
+        wet = self.major_water & (self.water if self.wet is None else self.wet)
+        nearest = self._nearest_in(self.major_water, point, max_cells)
+        if nearest is None:
+            return None
+        nearest_cell, nearest_d = nearest
+        dry_rings = math.ceil(nearest_d) + WET_PREFERENCE_CELLS
+        preferred = self._nearest_in(wet, point, min(max_cells, dry_rings))
+        if preferred is not None and preferred[1] <= nearest_d + WET_PREFERENCE_CELLS:
+            return preferred[0]
+        return nearest_cell
+
+    def _nearest_in(
+        self, mask: np.ndarray, point: LonLat, max_cells: int
+    ) -> tuple[tuple[int, int], float] | None:
+        """Nearest cell of ``mask`` and its distance in cells, searching ``max_cells`` rings."""
         cell = self.cell_of(point)
         if cell is None:
             return None
         rows, cols = self.shape
         r0, c0 = cell
-        major = self.major_water
         for ring in range(max_cells + 1):
             r_lo, r_hi = max(0, r0 - ring), min(rows, r0 + ring + 1)
             c_lo, c_hi = max(0, c0 - ring), min(cols, c0 + ring + 1)
-            block = major[r_lo:r_hi, c_lo:c_hi]
+            block = mask[r_lo:r_hi, c_lo:c_hi]
             if block.any():
                 candidates = np.argwhere(block) + np.array([r_lo, c_lo])
-                centres = np.column_stack(
-                    (
-                        self.bounds[0] + (candidates[:, 1] + 0.5) * self.dlon,
-                        self.bounds[3] - (candidates[:, 0] + 0.5) * self.dlat,
-                    )
-                )
-                scale = math.cos(math.radians(point[1]))
-                d2 = ((centres[:, 0] - point[0]) * scale) ** 2 + (centres[:, 1] - point[1]) ** 2
-                best = candidates[int(np.argmin(d2))]
-                return (int(best[0]), int(best[1]))
+                # Distances in cells (rows and columns are about equally long in km).
+                exact_r = (self.bounds[3] - point[1]) / self.dlat - 0.5
+                exact_c = (point[0] - self.bounds[0]) / self.dlon - 0.5
+                d = np.hypot(candidates[:, 0] - exact_r, candidates[:, 1] - exact_c)
+                best = int(np.argmin(d))
+                return (int(candidates[best, 0]), int(candidates[best, 1])), float(d[best])
         return None
 
 

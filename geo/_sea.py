@@ -78,13 +78,13 @@ COARSE_CELL_FACTOR = 2.0
 """Cells are this much larger where only the 1:50m coastline is known (simplified by ~3 km anyway)."""
 MAX_LINKS = 40
 """Network nodes an endpoint links to (the nearest through water)."""
-OCEAN_SHORTCUT_MAX_KM = 1200.0
+OCEAN_SHORTCUT_MAX_KM = 2500.0
 """Longest straight segment that straightening the network path may draw."""
-DIRECT_MAX_KM = 700.0
+DIRECT_MAX_KM = 1200.0
 """Legs shorter than this are also tried entirely on one raster (Qinzhou → Hai Phong)."""
 DIRECT_MARGIN_KM = 120.0
 DIRECT_CELL_KM = 1.0
-DIRECT_MAX_CELLS = 900
+DIRECT_MAX_CELLS = 800
 """Cells along the longer side of a direct-leg raster, at most: bounds time and memory."""
 
 COORD_DECIMALS = 6
