@@ -90,7 +90,9 @@ def _reference_water_km(a, b, bounds_margin_deg=1.5):
         tails.append(index[r0 + dr : r1 + dr, c0 + dc : c1 + dc][both])
         km.append(np.full(int(both.sum()), step))
     h, t, w = np.concatenate(heads), np.concatenate(tails), np.concatenate(km)
-    graph = coo_matrix((np.concatenate([w, w]), (np.concatenate([h, t]), np.concatenate([t, h]))), shape=(rows * cols,) * 2)
+    graph = coo_matrix(
+        (np.concatenate([w, w]), (np.concatenate([h, t]), np.concatenate([t, h]))), shape=(rows * cols,) * 2
+    )
 
     def nearest_water_cell(point):
         d2 = ((grid_lon - point[0]) * math.cos(math.radians(point[1]))) ** 2 + (grid_lat - point[1]) ** 2
