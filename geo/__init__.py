@@ -3,9 +3,12 @@
 Coordinates are (lon, lat) in EPSG:4326 throughout; distances are great-circle on a sphere of the
 mean Earth radius, in km and nautical miles (1 nm = 1.852 km).
 
-Sea legs come from the ``searoute`` package's offline network (`sea_route`), with the Arctic passages
-always closed, curated approach waypoints near ports (``_approaches``), a few patches where the
-network cuts across an island (``_patches``), and a great-circle fallback when searoute finds nothing.
+Sea legs (`sea_route`) join each port to the sea on a fine coastline (Natural Earth 1:10m where the
+app draws up close, 1:50m elsewhere; `Coastline`), route short coastal stretches through water on a
+raster of that coastline (``_raster``, scikit-image's least-cost paths), and cross the oceans on the
+``searoute`` package's offline network (``_network``), with the Arctic passages always closed, a few
+patches where the network cuts across an island (``_patches``), and a great-circle fallback when no
+sea path exists.
 
 Antimeridian: routes across the Pacific are normalised to longitudes in [-180, 180] and split at ±180°
 (by the ``antimeridian`` package) into a MultiLineString, for storage and export; the map draws with
@@ -21,7 +24,16 @@ from ._antimeridian import (
     to_path_parts,
     unwrap_longitudes,
 )
-from ._approaches import APPROACHES, REGIONAL_LINKS, Approach, RegionalLink, find_approach, regional_path
+from ._coast import (
+    Coastline,
+    CoastSnap,
+    InlandPointError,
+    ListedPort,
+    coastline_from,
+    default_coastline,
+    nearest_listed_port,
+    snap_to_water,
+)
 from ._corridor import AirArc, LandRoute, LengthDifference, air_arc, land_route, length_difference
 from ._distance import (
     EARTH_RADIUS_KM,
@@ -43,6 +55,7 @@ from ._sea import (
     Method,
     SeaRoute,
     canal_zones,
+    check_port,
     clear_route_cache,
     passage_locations,
     sea_route,
@@ -51,30 +64,32 @@ from ._sea import (
 
 __all__ = [
     "ALWAYS_CLOSED",
-    "APPROACHES",
     "CLOSABLE_PASSAGES",
     "DEFAULT_SPEED_KN",
     "EARTH_RADIUS_KM",
     "KM_PER_NM",
     "NETWORK_PATCHES",
-    "REGIONAL_LINKS",
     "SHORTHANDS",
     "AirArc",
-    "Approach",
+    "CoastSnap",
+    "Coastline",
+    "InlandPointError",
     "LandRoute",
     "LengthDifference",
+    "ListedPort",
     "LonLat",
     "Method",
     "NetworkPatch",
-    "RegionalLink",
     "Rotation",
     "SeaRoute",
     "air_arc",
     "canal_zones",
+    "check_port",
     "clear_route_cache",
+    "coastline_from",
     "crosses_land",
+    "default_coastline",
     "distance_to_geometry_km",
-    "find_approach",
     "geodesic_circle",
     "geometry_length_km",
     "great_circle_km",
@@ -83,16 +98,17 @@ __all__ = [
     "land_crossing_km",
     "land_route",
     "length_difference",
+    "nearest_listed_port",
     "normalize_longitude",
     "passage_locations",
     "path_length_km",
-    "regional_path",
     "resolve_closed",
     "restrictions_for",
     "rotation",
     "sailings_per_year",
     "sea_route",
     "simplify_for_display",
+    "snap_to_water",
     "split_at_antimeridian",
     "to_path_parts",
     "unwrap_longitudes",

@@ -1,24 +1,40 @@
-"""Sea legs: searoute's shortest path, refined near ports, measured and checked for plausibility."""
+"""Sea legs: a coastal router near the ports, searoute's network across the oceans, measured and checked.
+
+Each endpoint is snapped to the sea on the coastline (`snap_to_water`): a port in a harbour or dock that
+the coastline draws as land is joined straight to the nearest water (its *gap*); a river port, more than
+`HARBOUR_KM` from the sea but listed as a port by searoute (UN/LOCODE), is joined along its river,
+reported as ``river_nm``; anything else inland raises `InlandPointError`. From the water point a
+least-cost path over a raster of the coastline (`_raster`) reaches every network node in a window
+around the port; one Dijkstra search over searoute's network (`_network`) then picks the join nodes and
+the ocean path together, or a direct coastal path when both ports share a raster window and that is
+shorter. Coastal stretches are straightened against the vector land, so they do not cut it.
+"""
 
 from __future__ import annotations
 
 import itertools
 import math
-import threading
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
-import numpy as np
 import searoute
 import shapely
-from shapely.geometry import LineString, MultiLineString, Point
+from shapely.geometry import LineString, MultiLineString
 from shapely.geometry.base import BaseGeometry
 
 from ._antimeridian import split_at_antimeridian, unwrap_longitudes
-from ._approaches import find_approach, regional_path
+from ._coast import (
+    Bounds,
+    Coastline,
+    CoastSnap,
+    InlandPointError,
+    _around,
+    default_coastline,
+    nearest_listed_port,
+    snap_to_water,
+)
 from ._distance import (
     KM_PER_NM,
     LonLat,
@@ -27,27 +43,52 @@ from ._distance import (
     interpolate_great_circle,
     path_length_km,
 )
+from ._network import Network, network, node_coords, shortest_path
 from ._passages import REPORTED_PASSAGES, resolve_closed, restrictions_for
 from ._patches import apply_patches
+from ._raster import cost_field, pull_taut, water_grid
 
 Method = Literal["searoute", "refined", "great_circle_fallback"]
+"""``refined``: routed by the coastal router at both ends (and searoute's network between them unless
+``via_network`` is False); ``great_circle_fallback``: no sea path was found. ``searoute`` (plain network
+path) is no longer produced; the name stays valid for stored results and translations."""
 
 DEFAULT_SPEED_KN = 14.0
 """Planning speed when a caller gives none: a round slow-steaming figure for container ships, an
 assumption of this project rather than a published service speed."""
 
-JOIN_SEARCH_KM = 150.0
-"""How far into searoute's path a port's connector may join it (see `_join_start`)."""
-
 DENSIFY_KM = 50.0
-"""Vertex spacing for straight legs drawn as great circles (direct regional legs, fallbacks)."""
+"""Vertex spacing for great-circle fallbacks."""
+
+HARBOUR_KM = 5.0
+"""An endpoint up to this far from the sea on the 1:10m coastline is a harbour, dock or reclaimed
+terminal that the coastline draws as land (Tân Vũ 2 km, Lạch Huyện 1.8 km, Antwerp 2.4 km)."""
+COARSE_HARBOUR_KM = 12.0
+"""The same on the 1:50m coastline, which is simplified by 0.03° (~3 km) and closes many estuaries."""
+RIVER_PORT_MAX_KM = 150.0
+"""A listed port up to this far from the sea is a river port (Kolkata: 43 km up the Hooghly from the
+1:10m estuary)."""
+LISTED_PORT_MATCH_KM = 10.0
+"""An endpoint is a listed port when searoute's UN/LOCODE port list has one within this distance."""
+
+ACCESS_WINDOWS: tuple[tuple[float, float], ...] = ((250.0, 1.0), (800.0, 3.0))
+"""(half size, cell size) in km of the rasters tried, in order, to join an endpoint to the network:
+searoute's nodes are 20-200 km apart along coasts; open-ocean points need the larger window."""
+COARSE_CELL_FACTOR = 2.0
+"""Cells are this much larger where only the 1:50m coastline is known (simplified by ~3 km anyway)."""
+MAX_LINKS = 40
+"""Network nodes an endpoint links to (the nearest through water)."""
+OCEAN_SHORTCUT_MAX_KM = 2500.0
+"""Longest straight segment that straightening the network path may draw."""
+DIRECT_MAX_KM = 1200.0
+"""Legs shorter than this are also tried entirely on one raster (Qinzhou → Hai Phong)."""
+DIRECT_MARGIN_KM = 120.0
+DIRECT_CELL_KM = 1.0
+DIRECT_MAX_CELLS = 800
+"""Cells along the longer side of a direct-leg raster, at most: bounds time and memory."""
 
 COORD_DECIMALS = 6
 """~0.1 m: removes float noise from unwrapping without moving anything visibly."""
-
-# searoute stores restrictions on a graph shared by every caller (`setup_M` is cached), so two
-# threads routing with different closures at once could swap them; Streamlit runs sessions in threads.
-_SEAROUTE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -57,8 +98,15 @@ class SeaRoute:
     ``geometry`` has longitudes in [-180, 180] and is split at the antimeridian (MultiLineString) when
     it crosses it. ``detour_ratio`` is route length over great-circle length; where land forces a
     long way round (Hai Phong → Kolkata passes Singapore), ``passage_detour_ratio`` compares instead
-    with the great-circle chain through the passages the route uses. The gaps are the straight,
-    unrouted connectors from each endpoint to the first routed or curated vertex.
+    with the great-circle chain through the passages the route uses.
+
+    The gaps are the straight connectors from each endpoint to the sea on the coastline (0 at sea): a
+    harbour basin or dock the coastline draws as land, or, for a river port, its river, drawn straight
+    and counted in ``river_nm`` (the coastline has no rivers). ``origin_network_nm`` and
+    ``destination_network_nm`` are the great-circle distances from each endpoint to searoute's nearest
+    network node (where plain searoute would have started); ``coastal_nm`` is the length routed by the
+    coastal router rather than taken from the network; ``coastline`` names the land it routed around;
+    ``via_network`` is False for a short leg routed entirely along the coast.
     """
 
     origin: LonLat
@@ -78,6 +126,12 @@ class SeaRoute:
     origin_gap_nm: float
     destination_gap_nm: float
     method: Method
+    river_nm: float = 0.0
+    coastal_nm: float = 0.0
+    origin_network_nm: float = 0.0
+    destination_network_nm: float = 0.0
+    coastline: tuple[str, ...] = ()
+    via_network: bool = True
 
 
 @dataclass(frozen=True)
@@ -89,6 +143,12 @@ class _Path:
     method: Method
     origin_gap_km: float
     destination_gap_km: float
+    river_km: float
+    coastal_km: float
+    origin_network_km: float
+    destination_network_km: float
+    coastline: tuple[str, ...] = ()
+    via_network: bool = False
 
 
 def sea_route(
@@ -101,7 +161,9 @@ def sea_route(
 
     ``closed`` takes passage names (see `CLOSABLE_PASSAGES`) and the shorthand ``red_sea``; the Arctic
     passages are always closed. Raises ValueError for unknown names, identical endpoints or a
-    non-positive speed. Results are cached: repeated calls cost a dictionary lookup.
+    non-positive speed, and InlandPointError (a ValueError) for an endpoint that is neither at sea,
+    nor in a harbour, nor a listed river port. Results are cached: repeated calls cost a dictionary
+    lookup.
     """
     return _sea_route_cached(
         _as_point(origin), _as_point(destination), resolve_closed(closed), float(speed_kn)
@@ -148,6 +210,12 @@ def _sea_route_cached(
         origin_gap_nm=path.origin_gap_km / KM_PER_NM,
         destination_gap_nm=path.destination_gap_km / KM_PER_NM,
         method=path.method,
+        river_nm=path.river_km / KM_PER_NM,
+        coastal_nm=path.coastal_km / KM_PER_NM,
+        origin_network_nm=path.origin_network_km / KM_PER_NM,
+        destination_network_nm=path.destination_network_km / KM_PER_NM,
+        coastline=path.coastline,
+        via_network=path.via_network,
     )
 
 
@@ -161,46 +229,251 @@ def with_speed(route: SeaRoute, speed_kn: float) -> SeaRoute:
 
 @lru_cache(maxsize=4096)
 def _route_path(origin: LonLat, destination: LonLat, closed: tuple[str, ...]) -> _Path:
-    """Port → approach → searoute path or regional waypoints → approach → port, unwrapped."""
-    start = find_approach(origin)
-    end = find_approach(destination)
-    head = [origin, *(start.waypoints if start else ())]
-    tail = [*(reversed(end.waypoints) if end else ()), destination]
+    """A route and its reverse are one path: the greedy straightening depends on its direction, so
+    each pair is routed in one canonical direction and reversed for the other (exactly symmetric)."""
+    if destination < origin:
+        return _reversed(_route_path(destination, origin, closed))
+    return _route_path_forward(origin, destination, closed)
 
-    regional = regional_path(start, end) if start and end else None
-    if regional is not None:
-        middle = _densify(regional)
-        coords = [*head[:-1], *middle, *tail[1:]]
-        return _finish(coords, (), "refined", origin, destination)
 
-    network = _searoute_path(head[-1], tail[0], restrictions_for(closed))
-    if network is None:
+def _reversed(path: _Path) -> _Path:
+    return replace(
+        path,
+        coords=tuple(reversed(path.coords)),
+        passages=tuple(reversed(path.passages)),
+        origin_gap_km=path.destination_gap_km,
+        destination_gap_km=path.origin_gap_km,
+        origin_network_km=path.destination_network_km,
+        destination_network_km=path.origin_network_km,
+        coastline=tuple(reversed(path.coastline)),
+    )
+
+
+def _route_path_forward(origin: LonLat, destination: LonLat, closed: tuple[str, ...]) -> _Path:
+    """Coastal access at both ends, searoute's network in between (or a direct coastal path)."""
+    coastline = default_coastline()
+    try:
+        net: Network | None = network()
+    except Exception:  # a broken or missing network means "no network path", as for searoute itself
+        net = None
+    start = _access(origin, coastline, net)
+    end = _access(destination, coastline, net)
+    direct = _direct_path(start.snap.water, end.snap.water, coastline)
+    path = (
+        shortest_path(
+            net,
+            restrictions_for(closed),
+            {node: link.km for node, link in start.links.items()},
+            {node: link.km for node, link in end.links.items()},
+            direct_km=direct.km if direct else None,
+        )
+        if net is not None
+        else None
+    )
+    if path is None:
         arc = interpolate_great_circle(origin, destination, _n_points(origin, destination))
-        return _Path(_rounded(arc), (), "great_circle_fallback", 0.0, 0.0)
-    network_coords, passages = network
-    network_coords, patched = apply_patches(network_coords)
-    network_coords = _join_start(head[-1], network_coords)
-    network_coords = list(reversed(_join_start(tail[0], list(reversed(network_coords)))))
-    method: Method = "refined" if start or end or patched else "searoute"
-    return _finish([*head, *network_coords, *tail], passages, method, origin, destination)
+        return _Path(
+            _rounded(arc),
+            (),
+            "great_circle_fallback",
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            start.nearest_node_km,
+            end.nearest_node_km,
+        )
+
+    if not path.nodes:
+        assert direct is not None
+        coords = [origin, *direct.coords, destination]
+        coastal_km = path_length_km(direct.coords)
+    else:
+        first, last = path.nodes[0], path.nodes[-1]
+        lead_in = start.taut_path(net.node(first), first, coastline)
+        lead_out = list(reversed(end.taut_path(net.node(last), last, coastline)))
+        assert net is not None
+        ocean, _ = apply_patches(_smooth_ocean(net, path.nodes, coastline))
+        coords = [origin, *lead_in, *unwrap_longitudes(ocean)[1:-1], *lead_out, destination]
+        coastal_km = path_length_km(lead_in) + path_length_km(lead_out)
+    passages = tuple(dict.fromkeys(p for p in path.passages if p in REPORTED_PASSAGES))
+    return _finish(coords, passages, start, end, coastal_km, via_network=bool(path.nodes))
 
 
 def _finish(
     coords: list[tuple[float, float]],
     passages: tuple[str, ...],
-    method: Method,
-    origin: LonLat,
-    destination: LonLat,
+    start: _Access,
+    end: _Access,
+    coastal_km: float,
+    via_network: bool,
 ) -> _Path:
-    """Unwrap, drop repeated vertices, and measure the connectors at both ends."""
+    """Unwrap, drop repeated vertices, and carry the endpoint measurements."""
     cleaned = _rounded(unwrap_longitudes(coords))
+    origin_gap_km = great_circle_km(cleaned[0], cleaned[1])
+    destination_gap_km = great_circle_km(cleaned[-2], cleaned[-1])
     return _Path(
         coords=cleaned,
         passages=passages,
-        method=method,
-        origin_gap_km=great_circle_km(origin, cleaned[1]),
-        destination_gap_km=great_circle_km(destination, cleaned[-2]),
+        method="refined",
+        origin_gap_km=origin_gap_km,
+        destination_gap_km=destination_gap_km,
+        river_km=origin_gap_km * start.river + destination_gap_km * end.river,
+        coastal_km=coastal_km,
+        origin_network_km=start.nearest_node_km,
+        destination_network_km=end.nearest_node_km,
+        coastline=tuple(dict.fromkeys((start.snap.resolution, end.snap.resolution))),
+        via_network=via_network,
     )
+
+
+def _smooth_ocean(net: Network, nodes: Sequence[int], coastline: Coastline) -> list[tuple[float, float]]:
+    """The network path with its zig-zags pulled taut against the coastline.
+
+    searoute's lanes bend at nodes placed for many routes at once; a single route that visits a node
+    only to turn back (Sunda → Kolkata with Malacca closed, past Sri Lanka's lanes) is straightened
+    where the straight line stays at sea. Nodes at the ends of passage edges (straits and canals) are
+    kept, so a straightened path never changes the passages it uses.
+    """
+    coords = unwrap_longitudes(node_coords(net, nodes))
+    fixed = {0, len(nodes) - 1}
+    for i, (a, b) in enumerate(itertools.pairwise(nodes)):
+        if (a, b) in net.passage_of:
+            fixed.update((i, i + 1))
+    cuts = sorted(fixed)
+    smoothed: list[tuple[float, float]] = [coords[0]]
+    for lo, hi in itertools.pairwise(cuts):
+        piece = coords[lo : hi + 1]
+        lons = [lon for lon, _ in piece]
+        if hi - lo < 2 or min(lons) < -180.0 or max(lons) > 180.0:
+            smoothed.extend(piece[1:])
+            continue
+        lats = [lat for _, lat in piece]
+        land = _window_land((min(lons), min(lats), max(lons), max(lats)), coastline)
+        smoothed.extend(pull_taut(piece, land, max_km=OCEAN_SHORTCUT_MAX_KM)[1:])
+    return smoothed
+
+
+@dataclass(frozen=True)
+class _Link:
+    """A way through water from an endpoint's water point to one network node."""
+
+    km: float
+    cells: tuple[LonLat, ...]
+
+
+@dataclass(frozen=True)
+class _Access:
+    """How one endpoint reaches the sea and the network: its coast snap, whether the stretch to the
+    sea is a river, and links to the network nodes of a window around it."""
+
+    snap: CoastSnap
+    river: bool
+    links: dict[int, _Link]
+    bounds: Bounds
+    nearest_node_km: float
+
+    def taut_path(self, node_point: LonLat, node: int, coastline: Coastline) -> list[tuple[float, float]]:
+        """Start cell → ... → network node, straightened against the window's land."""
+        raw = [*self.links[node].cells, node_point]
+        return _taut(tuple(raw), self.bounds, coastline)
+
+
+@lru_cache(maxsize=512)
+def _taut(raw: tuple[LonLat, ...], bounds: Bounds, coastline: Coastline) -> list[tuple[float, float]]:
+    return pull_taut(raw, _window_land(bounds, coastline))
+
+
+@lru_cache(maxsize=16)
+def _window_land(bounds: Bounds, coastline: Coastline) -> BaseGeometry:
+    return coastline.land_in(bounds)
+
+
+def _is_river_port(snap: CoastSnap, coastline: Coastline) -> bool:
+    """Whether an endpoint's connector to the sea is a river; raises InlandPointError inland."""
+    harbour_km = HARBOUR_KM if snap.resolution == coastline.fine_name else COARSE_HARBOUR_KM
+    if snap.coast_km <= harbour_km:
+        return False
+    port = nearest_listed_port(snap.point)
+    if snap.coast_km <= RIVER_PORT_MAX_KM and port.km <= LISTED_PORT_MATCH_KM:
+        return True
+    lon, lat = snap.point
+    raise InlandPointError(
+        f"({lon:.5f}, {lat:.5f}) is {snap.coast_km:.0f} km from the sea ({snap.resolution} coastline), "
+        f"and no river port of searoute's UN/LOCODE list is within {LISTED_PORT_MATCH_KM:.0f} km "
+        f"(nearest: {port.name} {port.locode}, {port.km:.0f} km): a sea leg must start and end at a "
+        "port on the coast or on a river"
+    )
+
+
+def check_port(point: Sequence[float], coastline: Coastline | None = None) -> CoastSnap:
+    """Where a sea leg from ``point`` meets the sea; raises InlandPointError when it cannot be a port
+    (more than `HARBOUR_KM` from the sea and not a listed river port)."""
+    coastline = coastline or default_coastline()
+    snap = snap_to_water(_as_point(point), coastline)
+    _is_river_port(snap, coastline)
+    return snap
+
+
+@lru_cache(maxsize=512)
+def _access(point: LonLat, coastline: Coastline, net: Network | None) -> _Access:
+    snap = snap_to_water(point, coastline)
+    river = _is_river_port(snap, coastline)
+    bounds = _around(snap.water, ACCESS_WINDOWS[0][0])
+    if net is None:
+        return _Access(snap, river, {}, bounds, math.inf)
+    nearest_km = net.nearest_km(point)
+    bounds = _around(snap.water, ACCESS_WINDOWS[-1][0])
+    factor = 1.0 if coastline.is_fine_at(snap.water) else COARSE_CELL_FACTOR
+    for half_km, cell_km in ACCESS_WINDOWS:
+        bounds = _around(snap.water, half_km)
+        grid = water_grid(coastline, bounds, cell_km * factor)
+        start = grid.nearest_water(snap.water)
+        if start is None:
+            continue
+        field = cost_field(grid, start)
+        costs: dict[int, tuple[float, tuple[int, int]]] = {}
+        for node in net.nodes_in(bounds):
+            cell = grid.cell_of(net.node(node))
+            if cell is None:
+                continue
+            km = float(field.km[cell])
+            if math.isfinite(km):
+                costs[int(node)] = (km + great_circle_km(grid.centre(cell), net.node(node)), cell)
+        if costs:
+            best = sorted(costs, key=lambda n: costs[n][0])[:MAX_LINKS]
+            links = {n: _Link(costs[n][0], tuple(field.path_to(costs[n][1]))) for n in best}
+            return _Access(snap, river, links, bounds, nearest_km)
+    return _Access(snap, river, {}, bounds, nearest_km)
+
+
+@dataclass(frozen=True)
+class _Direct:
+    km: float
+    coords: tuple[LonLat, ...]
+
+
+@lru_cache(maxsize=1024)
+def _direct_path(a: LonLat, b: LonLat, coastline: Coastline) -> _Direct | None:
+    """Shortest path through water between two water points close enough to share one raster."""
+    span_km = great_circle_km(a, b)
+    if span_km > DIRECT_MAX_KM or span_km < 1e-6:
+        return None
+    margin_km = max(DIRECT_MARGIN_KM, 0.4 * span_km)
+    west, south, east, north = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+    lo, hi = _around((west, south), margin_km), _around((east, north), margin_km)
+    bounds = (lo[0], lo[1], hi[2], hi[3])
+    cell_km = max(DIRECT_CELL_KM, (span_km + 2 * margin_km) / DIRECT_MAX_CELLS)
+    grid = water_grid(coastline, bounds, cell_km)
+    start, goal = grid.nearest_water(a), grid.nearest_water(b)
+    if start is None or goal is None:
+        return None
+    field = cost_field(grid, start, ports=(goal,))
+    cost = float(field.km[goal])
+    if not math.isfinite(cost):
+        return None
+    coords = tuple(pull_taut(field.path_to(goal), grid.land))
+    return _Direct(cost, coords)
 
 
 def _rounded(coords: Iterable[tuple[float, float]]) -> tuple[tuple[float, float], ...]:
@@ -215,54 +488,6 @@ def _rounded(coords: Iterable[tuple[float, float]]) -> tuple[tuple[float, float]
 
 def _n_points(a: LonLat, b: LonLat) -> int:
     return max(2, math.ceil(great_circle_km(a, b) / DENSIFY_KM) + 1)
-
-
-def _densify(waypoints: Sequence[LonLat]) -> list[tuple[float, float]]:
-    """Waypoints joined by great-circle arcs with a vertex every `DENSIFY_KM` or so."""
-    coords: list[tuple[float, float]] = [waypoints[0]]
-    for a, b in itertools.pairwise(waypoints):
-        coords.extend(interpolate_great_circle(a, b, _n_points(a, b))[1:])
-    return coords
-
-
-def _searoute_path(
-    origin: LonLat, destination: LonLat, restrictions: tuple[str, ...]
-) -> tuple[list[tuple[float, float]], tuple[str, ...]] | None:
-    """searoute's path (unwrapped coordinates) and its passages in travel order; None if it fails."""
-    try:
-        with _SEAROUTE_LOCK, warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            feature = searoute.searoute(
-                list(origin),
-                list(destination),
-                units="naut",
-                restrictions=list(restrictions),
-                return_passages=True,
-            )
-    except Exception:  # searoute raises bare Exceptions; any failure means "no network path"
-        return None
-    coords = [(float(x), float(y)) for x, y in feature["geometry"]["coordinates"]]
-    if len(coords) < 2 or any("No path found" in str(w.message) for w in caught):
-        return None
-    names = [p for p in feature["properties"].get("traversed_passages", []) if p in REPORTED_PASSAGES]
-    return coords, _order_passages(names, coords)
-
-
-def _order_passages(names: Iterable[str], coords: Sequence[tuple[float, float]]) -> tuple[str, ...]:
-    """Passages sorted by where the route passes them (searoute returns an unordered set)."""
-    locations = passage_locations()
-    vertices = _unit_vectors(coords)
-
-    def position(name: str) -> int:
-        # The nearest vertex has the largest dot product with the passage's unit vector.
-        return int(np.argmax(vertices @ _unit_vectors([locations[name]])[0]))
-
-    return tuple(sorted(set(names), key=position))
-
-
-def _unit_vectors(coords: Sequence[Sequence[float]]) -> np.ndarray:
-    lon, lat = np.radians(np.asarray(coords, dtype=float)[:, :2]).T
-    return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
 
 
 @lru_cache(maxsize=1)
@@ -290,36 +515,11 @@ def passage_locations() -> dict[str, LonLat]:
 
 def _passage_reference_nm(origin: LonLat, destination: LonLat, passages: Sequence[str]) -> float:
     """Great-circle chain origin → each passage used, in order → destination."""
+    if not passages:
+        return great_circle_nm(origin, destination)
     locations = passage_locations()
     chain = [origin, *(locations[name] for name in passages), destination]
     return path_length_km(chain) / KM_PER_NM
-
-
-def _join_start(anchor: tuple[float, float], coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Join a connector from ``anchor`` to searoute's path at the path's nearest point near its start.
-
-    searoute snaps an endpoint to its nearest network node, which may lie beyond the port: the line
-    would then overshoot and double back. Only the first `JOIN_SEARCH_KM` of the path are searched,
-    so a route that later passes close to its start again is not cut short.
-    """
-    prefix_end = 1
-    travelled = 0.0
-    while prefix_end < len(coords) - 1 and travelled < JOIN_SEARCH_KM:
-        travelled += great_circle_km(coords[prefix_end - 1], coords[prefix_end])
-        prefix_end += 1
-    anchor_near = (anchor[0] + 360.0 * round((coords[0][0] - anchor[0]) / 360.0), anchor[1])
-    prefix = LineString(coords[: prefix_end + 1])
-    along = prefix.project(Point(anchor_near))
-    if along <= 0.0:
-        return coords
-    joined = prefix.interpolate(along)
-    # Drop the vertices the join point has passed.
-    cumulative = 0.0
-    for i in range(1, len(coords)):
-        cumulative += math.dist(coords[i - 1], coords[i])
-        if cumulative >= along:
-            return [(joined.x, joined.y), *coords[i:]]
-    return coords
 
 
 CANALS: tuple[str, ...] = ("panama", "suez")
@@ -344,3 +544,7 @@ def clear_route_cache() -> None:
     """Forget every cached route (for benchmarks and for tests that patch searoute)."""
     _sea_route_cached.cache_clear()
     _route_path.cache_clear()
+    _access.cache_clear()
+    _direct_path.cache_clear()
+    _taut.cache_clear()
+    _window_land.cache_clear()

@@ -11,6 +11,8 @@ import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+import geo
+
 from ._problems import Problem
 
 BASEMAP_DIR = Path(__file__).resolve().parent.parent / "static" / "basemap"
@@ -23,6 +25,7 @@ LAYER_NAMES: tuple[str, ...] = (
     "land_110m",
     "land_50m",
     "land_10m_region",
+    "land_10m_coasts",
     "borders_50m",
     "borders_10m_region",
     "countries_50m",
@@ -114,3 +117,19 @@ def land_union(resolution: LandResolution) -> BaseGeometry:
     union = load_land(resolution).union_all()
     shapely.prepare(union)
     return union
+
+
+@functools.cache
+def routing_coastline() -> geo.Coastline:
+    """The coastline the sea-route engine routes around: Natural Earth 1:10m land in the regional box
+    and the `land_10m_coasts` windows (each feature carries its window's bounds), 1:50m elsewhere."""
+    windows = load_coast_windows()
+    fine = shapely.union_all([load_land("10m_region").union_all(), windows.union_all()])
+    bounds = [REGION_BOUNDS, *((r.west, r.south, r.east, r.north) for r in windows.itertuples())]
+    return geo.coastline_from(fine, bounds, load_land("50m").union_all())
+
+
+def load_coast_windows() -> gpd.GeoDataFrame:
+    """1:10m land inside the extra coastal windows: one row per window (`window`, `west`, `south`,
+    `east`, `north`)."""
+    return _read_layer("land_10m_coasts")

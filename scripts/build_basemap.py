@@ -37,6 +37,17 @@ WORLD_ATLAS = "world-atlas@2.0.2"
 OUT_DIR = Path(__file__).resolve().parent.parent / "static" / "basemap"
 # Gulf of Tonkin, the Lạng Sơn–Guangxi border and the Strait of Malacca: lon 95..125, lat 0..30.
 REGION_BOX = box(95.0, 0.0, 125.0, 30.0)
+# Extra 1:10m windows for the sea-route engine's coastal router (geo/_coast.py) around the project's
+# ports outside the regional box: west, south, east, north in degrees. Each is a few hundred KB at most;
+# elsewhere routes are checked against 1:50m land.
+COAST_WINDOWS: dict[str, tuple[float, float, float, float]] = {
+    # Kolkata up the Hooghly, Chittagong, Chennai, Colombo; meets the regional box at 95° E.
+    "bay_of_bengal": (78.0, 5.0, 95.0, 24.5),
+    # Antwerp up the Scheldt, Rotterdam, the Channel and the southern North Sea.
+    "north_sea": (-6.0, 48.0, 10.0, 58.0),
+    "new_york": (-75.0, 39.5, -72.0, 41.5),
+    "los_angeles": (-120.0, 32.5, -117.0, 34.5),
+}
 RESOLUTIONS = ("110m", "50m", "10m")
 
 
@@ -262,8 +273,20 @@ def _round_coords(coords: Any, decimals: int) -> Any:
     return [_round_coords(part, decimals) for part in coords]
 
 
+def coast_window_features(land: BaseGeometry) -> list[tuple[dict[str, Any], BaseGeometry]]:
+    """One feature per `COAST_WINDOWS` entry: the 1:10m land inside it, and its bounds, so that a reader
+    knows where the layer is authoritative (an empty window would otherwise look like open sea)."""
+    valid = shapely.make_valid(land)
+    features = []
+    for name, bounds in COAST_WINDOWS.items():
+        west, south, east, north = bounds
+        properties = {"window": name, "west": west, "south": south, "east": east, "north": north}
+        features.append((properties, valid.intersection(box(*bounds))))
+    return features
+
+
 def write_geojson(
-    path: Path, features: Iterable[tuple[dict[str, str], BaseGeometry]], rule: Generalisation
+    path: Path, features: Iterable[tuple[dict[str, Any], BaseGeometry]], rule: Generalisation
 ) -> int:
     """Write a compact FeatureCollection (no indentation) and return its size in bytes; empty
     geometries are dropped."""
@@ -288,12 +311,14 @@ def build(source: Path, out_dir: Path) -> dict[str, int]:
         read_topology(source / f"countries-{res}.json") for res in RESOLUTIONS[1:]
     )
     arcs_50m, arcs_10m = decode_arcs(countries_50m), decode_arcs(countries_10m)
-    region_land = clip_to_region(land_geometry(land_10m, decode_arcs(land_10m)))
+    world_land_10m = land_geometry(land_10m, decode_arcs(land_10m))
+    region_land = clip_to_region(world_land_10m)
 
-    layers: dict[str, tuple[list[tuple[dict[str, str], BaseGeometry]], Generalisation]] = {
+    layers: dict[str, tuple[list[tuple[dict[str, Any], BaseGeometry]], Generalisation]] = {
         "land_110m": ([({}, land_geometry(land_110m, decode_arcs(land_110m)))], WORLD_110M),
         "land_50m": ([({}, land_geometry(land_50m, decode_arcs(land_50m)))], OVERVIEW),
         "land_10m_region": ([({}, region_land)], REGION),
+        "land_10m_coasts": (coast_window_features(world_land_10m), REGION),
         "borders_50m": (border_features(countries_50m, arcs_50m), OVERVIEW),
         "borders_10m_region": (
             [(props, clip_to_region(lines)) for props, lines in border_features(countries_10m, arcs_10m)],

@@ -28,6 +28,7 @@ SIZE_BUDGETS = {
     "land_50m": 480_000,
     "borders_50m": 180_000,
     "land_10m_region": 500_000,
+    "land_10m_coasts": 300_000,
     "borders_10m_region": 120_000,
     "countries_50m": 1_200_000,
     "countries_10m_region": 700_000,
@@ -43,6 +44,7 @@ def layers() -> dict[str, gpd.GeoDataFrame]:
         "land_110m": basemap.load_land("110m"),
         "land_50m": basemap.load_land("50m"),
         "land_10m_region": basemap.load_land("10m_region"),
+        "land_10m_coasts": basemap.load_coast_windows(),
         "borders_50m": basemap.load_borders("50m"),
         "borders_10m_region": basemap.load_borders("10m_region"),
         "countries_50m": basemap.load_countries("50m"),
@@ -203,3 +205,19 @@ def test_missing_file_names_the_build_script(tmp_path: Path, monkeypatch: pytest
     with pytest.raises(FileNotFoundError):
         basemap.basemap_url("borders_50m")
     basemap._read_layer.cache_clear()
+
+
+def test_coast_windows_carry_their_bounds_and_stay_inside_them(layers: dict[str, gpd.GeoDataFrame]) -> None:
+    windows = layers["land_10m_coasts"]
+    assert {"bay_of_bengal", "north_sea"} <= set(windows.window)
+    for row in windows.itertuples():
+        west, south, east, north = row.geometry.bounds
+        assert row.west <= west and row.south <= south and east <= row.east and north <= row.north
+
+
+def test_routing_coastline_is_fine_in_the_windows_and_coarse_elsewhere() -> None:
+    coastline = basemap.routing_coastline()
+    assert coastline.is_fine_at((88.3, 22.5))  # Kolkata
+    assert coastline.is_fine_at((4.3, 51.3))  # Antwerp
+    assert coastline.is_fine_at((106.7, 20.8))  # Hai Phong
+    assert not coastline.is_fine_at((151.2, -33.9))  # Sydney

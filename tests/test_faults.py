@@ -80,7 +80,8 @@ def searoute_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("searoute is down")
 
-    monkeypatch.setattr(searoute, "searoute", fail)
+    # geo reads searoute's network through setup_M (it no longer calls searoute.searoute).
+    monkeypatch.setattr(searoute, "setup_M", fail)
     geo.clear_route_cache()
     ui_data.service_plan.clear()
     yield

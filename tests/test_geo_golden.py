@@ -61,6 +61,8 @@ def _compute(case: dict[str, Any]) -> dict[str, Any]:
                     "passage_detour_ratio": round(leg.passage_detour_ratio, 5),
                     "origin_gap_nm": round(leg.origin_gap_nm, 3),
                     "destination_gap_nm": round(leg.destination_gap_nm, 3),
+                    "river_nm": round(leg.river_nm, 3),
+                    "via_network": leg.via_network,
                 },
                 "geometry": mapping(leg.geometry),
             }
