@@ -9,10 +9,9 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
-import searoute
 import shapely
 from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
@@ -31,6 +30,7 @@ from ._passages import REPORTED_PASSAGES, resolve_closed, restrictions_for
 from ._patches import apply_patches
 
 Method = Literal["searoute", "refined", "great_circle_fallback"]
+METHODS: frozenset[str] = frozenset(get_args(Method))
 
 DEFAULT_SPEED_KN = 14.0
 """Planning speed when a caller gives none: a round slow-steaming figure for container ships, an
@@ -159,8 +159,78 @@ def with_speed(route: SeaRoute, speed_kn: float) -> SeaRoute:
     return replace(route, speed_kn=float(speed_kn), hours=hours, days=hours / 24.0)
 
 
+# Every path this process computed or was given (`preload_route_paths`), so that a disk cache outside
+# geo can store them and seed the next process; geo itself never reads or writes files.
+_KNOWN_PATHS: dict[tuple[LonLat, LonLat, tuple[str, ...]], _Path] = {}
+_KNOWN_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=4096)
 def _route_path(origin: LonLat, destination: LonLat, closed: tuple[str, ...]) -> _Path:
+    key = (origin, destination, closed)
+    known = _KNOWN_PATHS.get(key)
+    if known is not None:
+        return known
+    path = _compute_route_path(origin, destination, closed)
+    with _KNOWN_LOCK:
+        _KNOWN_PATHS[key] = path
+    return path
+
+
+def route_paths_snapshot() -> dict[str, Any]:
+    """Every speed-independent leg path known to this process, and the passage positions the
+    detour ratios use, as JSON-able data for `preload_route_paths`."""
+    with _KNOWN_LOCK:
+        items = list(_KNOWN_PATHS.items())
+    paths = [
+        {
+            "origin": list(origin),
+            "destination": list(destination),
+            "closed": list(closed),
+            "coords": [list(point) for point in path.coords],
+            "passages": list(path.passages),
+            "method": path.method,
+            "origin_gap_km": path.origin_gap_km,
+            "destination_gap_km": path.destination_gap_km,
+        }
+        for (origin, destination, closed), path in items
+    ]
+    locations = passage_locations() if any(path.passages for _, path in items) else {}
+    return {"paths": paths, "passage_locations": {name: list(point) for name, point in locations.items()}}
+
+
+def preload_route_paths(snapshot: dict[str, Any]) -> int:
+    """Seed the route cache with a `route_paths_snapshot` (e.g. read back from disk); returns how
+    many paths were taken. Raises ValueError, TypeError or KeyError, taking nothing, when any part is
+    malformed."""
+    if not isinstance(snapshot, dict):
+        raise TypeError("a route snapshot must be a mapping")
+    parsed: dict[tuple[LonLat, LonLat, tuple[str, ...]], _Path] = {}
+    for record in snapshot["paths"]:
+        if not isinstance(record, dict):
+            raise TypeError("a route record must be a mapping")
+        method = record["method"]
+        if method not in METHODS:
+            raise ValueError(f"unknown route method {method!r}")
+        coords = tuple((float(lon), float(lat)) for lon, lat in record["coords"])
+        if len(coords) < 2:
+            raise ValueError("a route needs at least two points")
+        key = (_as_point(record["origin"]), _as_point(record["destination"]),
+               tuple(str(name) for name in record["closed"]))
+        passages = tuple(str(name) for name in record["passages"])
+        parsed[key] = _Path(coords, passages, method,
+                            float(record["origin_gap_km"]), float(record["destination_gap_km"]))
+    locations = {str(name): _as_point(point) for name, point in snapshot["passage_locations"].items()}
+    if any(name not in locations for path in parsed.values() for name in path.passages):
+        raise ValueError("a route passes a passage whose position is not given")
+    with _KNOWN_LOCK:
+        _KNOWN_PATHS.update(parsed)
+        if locations and not _PASSAGE_LOCATIONS:
+            _PASSAGE_LOCATIONS.update(locations)
+    return len(parsed)
+
+
+def _compute_route_path(origin: LonLat, destination: LonLat, closed: tuple[str, ...]) -> _Path:
     """Port → approach → searoute path or regional waypoints → approach → port, unwrapped."""
     start = find_approach(origin)
     end = find_approach(destination)
@@ -229,6 +299,8 @@ def _searoute_path(
     origin: LonLat, destination: LonLat, restrictions: tuple[str, ...]
 ) -> tuple[list[tuple[float, float]], tuple[str, ...]] | None:
     """searoute's path (unwrapped coordinates) and its passages in travel order; None if it fails."""
+    import searoute  # on first use: with routes from a disk cache a process never needs it (0.7 s)
+
     try:
         with _SEAROUTE_LOCK, warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -265,9 +337,22 @@ def _unit_vectors(coords: Sequence[Sequence[float]]) -> np.ndarray:
     return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
 
 
-@lru_cache(maxsize=1)
+_PASSAGE_LOCATIONS: dict[str, LonLat] = {}
+
+
 def passage_locations() -> dict[str, LonLat]:
-    """Mean position of the network edges searoute tags with each passage name."""
+    """Mean position of the network edges searoute tags with each passage name (computed once per
+    process, or given by `preload_route_paths`; read-only)."""
+    if not _PASSAGE_LOCATIONS:
+        located = _locate_passages()
+        with _KNOWN_LOCK:
+            _PASSAGE_LOCATIONS.update(located)
+    return _PASSAGE_LOCATIONS
+
+
+def _locate_passages() -> dict[str, LonLat]:
+    import searoute  # see _searoute_path
+
     graph = searoute.setup_M()
     sums: dict[str, list[float]] = {}
     for u, neighbours in graph.adj.items():
@@ -290,7 +375,7 @@ def passage_locations() -> dict[str, LonLat]:
 
 def _passage_reference_nm(origin: LonLat, destination: LonLat, passages: Sequence[str]) -> float:
     """Great-circle chain origin → each passage used, in order → destination."""
-    locations = passage_locations()
+    locations = passage_locations() if passages else {}
     chain = [origin, *(locations[name] for name in passages), destination]
     return path_length_km(chain) / KM_PER_NM
 
@@ -328,6 +413,8 @@ CANALS: tuple[str, ...] = ("panama", "suez")
 
 def canal_zones(buffer_km: float = 20.0) -> BaseGeometry:
     """Area within ``buffer_km`` of searoute's Suez and Panama edges, to exempt from land checks."""
+    import searoute  # see _searoute_path
+
     graph = searoute.setup_M()
     edges = [
         LineString([u, v])
@@ -344,3 +431,5 @@ def clear_route_cache() -> None:
     """Forget every cached route (for benchmarks and for tests that patch searoute)."""
     _sea_route_cached.cache_clear()
     _route_path.cache_clear()
+    with _KNOWN_LOCK:
+        _KNOWN_PATHS.clear()

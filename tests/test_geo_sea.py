@@ -9,7 +9,6 @@ import searoute
 import shapely
 
 import geo
-from geo import _sea
 
 PORTS = {
     # Copied from data/places.csv (lon, lat) so these tests read no data files.
@@ -159,7 +158,7 @@ def test_searoute_failure_falls_back_to_a_great_circle(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("network unavailable")
 
-    monkeypatch.setattr(_sea.searoute, "searoute", broken)
+    monkeypatch.setattr(searoute, "searoute", broken)
     # Points used by no other test, so the route cache cannot answer for the broken searoute.
     origin, destination = (150.5, -35.5), (172.5, -41.5)
     route = geo.sea_route(origin, destination)
@@ -176,7 +175,7 @@ def test_searoute_without_a_path_falls_back(monkeypatch):
         warnings.warn(f"No path found between {origin} and {destination}.", stacklevel=1)
         return {"geometry": {"coordinates": []}, "properties": {"traversed_passages": []}}
 
-    monkeypatch.setattr(_sea.searoute, "searoute", no_path)
+    monkeypatch.setattr(searoute, "searoute", no_path)
     route = geo.sea_route((150.6, -35.6), (172.6, -41.6))
     assert route.method == "great_circle_fallback"
 
