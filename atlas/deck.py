@@ -36,6 +36,7 @@ LAYER_IDS = (
 )
 
 LABEL_FONT = "'Noto Sans, Noto Sans CJK SC, Noto Sans SC, Arial Unicode MS, sans-serif'"
+_PATH_STYLE = {"@@type": "PathStyleExtension", "dash": True}
 # Covers the world once; the repeating MapView draws it again east and west.
 _WORLD = [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]
 
@@ -79,6 +80,10 @@ def basemap_layers(detail: Detail) -> list[pdk.Layer]:
             get_line_color=style.BORDER_LINE,
             line_width_units="'pixels'",
             get_line_width=1.4 if detail == "region" else 0.8,
+            # The routes' dash extension (never dashed here): the borders then draw with the very
+            # shader program the routes use, not a second PathLayer program, which costs ~1 s to
+            # compile in software WebGL (bench/trace.py).
+            extensions=[_PATH_STYLE],
             pickable=False,
         ),
     ]
@@ -98,7 +103,7 @@ def path_layer(layer_id: str, records: Sequence[dict[str, Any]], *, width_px: fl
         width_min_pixels=max(1.0, width_px / 2),
         get_dash_array="dash",
         dash_justified=True,
-        extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+        extensions=[_PATH_STYLE],
         cap_rounded=True,
         joint_rounded=True,
         pickable=True,
