@@ -115,13 +115,24 @@ def write_entry(kind: str, key: str, value: Any) -> bool:
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{kind}-", suffix=".tmp")
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             json.dump({"key": key, "value": value}, handle, ensure_ascii=False, separators=(",", ":"))
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from a server running as another user
         os.replace(temporary, path)
     except (OSError, TypeError, ValueError):
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
         return False
+    _prune(path, kind)
     return True
+
+
+def _prune(kept: Path, kind: str) -> None:
+    """Delete the other entries of this kind: their keys belong to data or code that has changed
+    (or to another day), so they would only accumulate."""
+    for stale in kept.parent.glob(f"{kind}-*.json"):
+        if stale != kept:
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 # ------------------------------------------------------------------------------------------ validation

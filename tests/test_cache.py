@@ -60,9 +60,11 @@ def test_a_changed_csv_is_validated_again(cache_dir: Path, minimal_data_dir: Pat
     assert len(validations) == 2
     assert result.tables is None
     assert any(p.file == "places.csv" and p.row == 2 and p.field == "lat_deg" for p in result.problems)
-    # The bad data's problems are cached too, under their own key: no third validation.
+    # The bad data's problems are cached too, under their own key (replacing the stale entry): no third
+    # validation.
     assert loaders.load_all(minimal_data_dir, geography=False).problems == result.problems
     assert len(validations) == 2
+    assert len(list(cache_dir.glob("validation-*.json"))) == 1
 
 
 def test_a_corrupt_entry_is_a_miss_not_a_crash(cache_dir: Path, minimal_data_dir: Path,
