@@ -17,7 +17,7 @@ from loaders import basemap
 from . import style
 from .views import MapView
 
-Detail = Literal["world", "region"]
+Detail = Literal["globe", "world", "region"]
 
 LAYER_IDS = (
     "basemap-sea",
@@ -42,16 +42,25 @@ _WORLD = [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]
 
 
 def basemap_detail(view: MapView) -> Detail:
-    """1:10m land and borders when zoomed into the region they cover, 1:50m everywhere else."""
+    """1:10m land and borders when zoomed into the region they cover, 1:110m for whole-world views
+    (a pixel is coarser than 1:50m there), 1:50m everywhere else."""
     west, south, east, north = basemap.REGION_BOUNDS
     inside = west + 2 <= view.longitude <= east - 2 and south + 2 <= view.latitude <= north - 2
-    return "region" if inside and view.zoom >= 5 else "world"
+    if inside and view.zoom >= 5:
+        return "region"
+    return "globe" if view.zoom < basemap.WORLD_DETAIL_MAX_ZOOM else "world"
+
+
+_BASEMAP_FILES: dict[str, tuple[str, str]] = {
+    "globe": ("land_110m", "borders_110m"),
+    "world": ("land_50m", "borders_50m"),
+    "region": ("land_10m_region", "borders_10m_region"),
+}
 
 
 def basemap_layers(detail: Detail) -> list[pdk.Layer]:
     """Sea, land and country borders from the embedded Natural Earth files (no network needed)."""
-    land = "land_50m" if detail == "world" else "land_10m_region"
-    borders = "borders_50m" if detail == "world" else "borders_10m_region"
+    land, borders = _BASEMAP_FILES[detail]
     return [
         pdk.Layer(
             "SolidPolygonLayer",
