@@ -2,7 +2,7 @@
 network, JSON parse, deck.gl layer set-up, polygon tessellation, shader compilation per layer type,
 font atlas and draw, side by side with the bare one-layer apps (bench/minimal_app).
 
-    python bench/trace.py [--runs 2] [--save-traces DIR] [--json FILE]
+    python bench/trace.py [--runs 2] [--scenario both] [--app-dir DIR] [--save-traces DIR] [--json FILE]
 
 Method. One warm server per app (each visited once before measuring, so no figure includes the
 server's first script run). Every measurement launches a fresh Debian Chromium (harness.CHROMIUM_ARGS;
@@ -37,6 +37,7 @@ import argparse
 import base64
 import collections
 import json
+import os
 import re
 import statistics
 import sys
@@ -451,12 +452,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save-traces", type=Path, help="write each trace here (open in chrome://tracing "
                         "or ui.perfetto.dev)")
     parser.add_argument("--json", type=Path, help="also write the rows of every run to this file")
+    parser.add_argument("--app-dir", type=Path, help="trace the app of this checkout (default: this one)")
     args = parser.parse_args(argv)
     missing = harness.chromium_missing_reason()
     if missing:
         print(missing, file=sys.stderr)
         return 2
     scenarios = ("first paint", "service change") if args.scenario == "both" else (args.scenario,)
+    print(f"app from {args.app_dir or REPO_DIR}; machine load (1, 5, 15 min): "
+          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}", flush=True)
     scripts = {"app": APP_SCRIPT, "bare": BASELINE_SCRIPT, "bare-change": BASELINE_CHANGE_SCRIPT}
     servers = {}
     results: dict[str, dict[str, list[Run]]] = {s: {"app": [], "bare": []} for s in scenarios}
@@ -467,7 +471,8 @@ def main(argv: list[str] | None = None) -> int:
                 used = [s for s in scenarios if _server_name(name.removesuffix("-change"), s) == name]
                 if not used:
                     continue
-                servers[name] = harness.start_app_server(REPO_DIR, script, timeout_s=args.timeout)
+                app_dir = args.app_dir.resolve() if args.app_dir and name == "app" else REPO_DIR
+                servers[name] = harness.start_app_server(app_dir, script, timeout_s=args.timeout)
                 for scenario in used:
                     warm_up(playwright, servers[name].base_url, _path(name, scenario), scenario, args.timeout)
             for run_index in range(args.runs):
@@ -497,6 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         app = _median_of_rows([run_rows[id(r)] for r in results[scenario]["app"]])
         base = _median_of_rows([run_rows[id(r)] for r in results[scenario]["bare"]])
         all_met = print_table(scenario, app, base) and all_met
+    print(f"\nmachine load after (1, 5, 15 min): {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(raw, indent=2))
