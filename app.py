@@ -10,7 +10,7 @@ emoji font that projector laptops often lack.
 import streamlit as st
 
 import geo
-from ui import data
+from ui import data, startup
 from ui.auth import require_sign_in
 from ui.errors import incidents_reported
 from ui.sidebar import render_sidebar
@@ -22,6 +22,7 @@ with incidents_reported():
     # Before anything else: a visitor who is not admitted sees only the sign-in prompt, no data.
     require_sign_in()
     load_query_params_once(closable=(*geo.CLOSABLE_PASSAGES, *geo.SHORTHANDS))
+    startup.prepare_process()  # once per process: sea routes from the disk cache (ui/startup.py)
     data.tables()  # bad data: say which file, row and field in the main area, then stop
     t = render_sidebar()
 
@@ -36,3 +37,5 @@ with incidents_reported():
         st.Page("app_pages/your_data.py", title=t("page.your_data")),
     ]
     st.navigation(PAGES).run()
+    # Once per process, after the first visitor's page: every service's routes, then saved to disk.
+    startup.warm_in_background(data.tables())

@@ -45,8 +45,12 @@ baseline = data.service_plan(service_id, (), speed_kn)
 scenario = data.service_plan(service_id, tuple(closed), speed_kn) if closed else None
 shown = scenario or baseline
 
+# Always hold the note's place: an element that appears only for some services would shift the map's
+# position on the page, and Streamlit would then mount a new map (new WebGL context, every shader
+# compiled again, the basemap fetched again) instead of updating the one on screen.
+note = st.empty()
 if row["kind"] == "partner_lane":
-    st.info(t("sea.partner_lane_note"))
+    note.info(t("sea.partner_lane_note"))
 
 
 def nm(value: float) -> str:

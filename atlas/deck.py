@@ -21,7 +21,7 @@ from .views import MapView
 if TYPE_CHECKING:
     from .content import MapContent
 
-Detail = Literal["world", "region"]
+Detail = Literal["globe", "world", "region"]
 
 LAYER_IDS = (
     "basemap-sea",
@@ -40,21 +40,31 @@ LAYER_IDS = (
 )
 
 LABEL_FONT = "'Noto Sans, Noto Sans CJK SC, Noto Sans SC, Arial Unicode MS, sans-serif'"
+_PATH_STYLE = {"@@type": "PathStyleExtension", "dash": True}
 # Covers the world once; the repeating MapView draws it again east and west.
 _WORLD = [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]
 
 
 def basemap_detail(view: MapView) -> Detail:
-    """1:10m land and borders when zoomed into the region they cover, 1:50m everywhere else."""
+    """1:10m land and borders when zoomed into the region they cover, 1:110m for whole-world views
+    (a pixel is coarser than 1:50m there), 1:50m everywhere else."""
     west, south, east, north = basemap.REGION_BOUNDS
     inside = west + 2 <= view.longitude <= east - 2 and south + 2 <= view.latitude <= north - 2
-    return "region" if inside and view.zoom >= 5 else "world"
+    if inside and view.zoom >= 5:
+        return "region"
+    return "globe" if view.zoom < basemap.WORLD_DETAIL_MAX_ZOOM else "world"
+
+
+_BASEMAP_FILES: dict[str, tuple[str, str]] = {
+    "globe": ("land_110m", "borders_110m"),
+    "world": ("land_50m", "borders_50m"),
+    "region": ("land_10m_region", "borders_10m_region"),
+}
 
 
 def basemap_layers(detail: Detail) -> list[pdk.Layer]:
     """Sea, land and country borders from the embedded Natural Earth files (no network needed)."""
-    land = "land_50m" if detail == "world" else "land_10m_region"
-    borders = "borders_50m" if detail == "world" else "borders_10m_region"
+    land, borders = _BASEMAP_FILES[detail]
     return [
         pdk.Layer(
             "SolidPolygonLayer",
@@ -83,6 +93,10 @@ def basemap_layers(detail: Detail) -> list[pdk.Layer]:
             get_line_color=style.BORDER_LINE,
             line_width_units="'pixels'",
             get_line_width=1.4 if detail == "region" else 0.8,
+            # The routes' dash extension (never dashed here): the borders then draw with the very
+            # shader program the routes use, not a second PathLayer program, which costs ~1 s to
+            # compile in software WebGL (bench/trace.py).
+            extensions=[_PATH_STYLE],
             pickable=False,
         ),
     ]
@@ -102,7 +116,7 @@ def path_layer(layer_id: str, records: Sequence[dict[str, Any]], *, width_px: fl
         width_min_pixels=max(1.0, width_px / 2),
         get_dash_array="dash",
         dash_justified=True,
-        extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+        extensions=[_PATH_STYLE],
         cap_rounded=True,
         joint_rounded=True,
         pickable=True,

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal, get_args
 
 import searoute
 import shapely
@@ -52,6 +53,7 @@ Method = Literal["searoute", "refined", "great_circle_fallback"]
 """``refined``: routed by the coastal router at both ends (and searoute's network between them unless
 ``via_network`` is False); ``great_circle_fallback``: no sea path was found. ``searoute`` (plain network
 path) is no longer produced; the name stays valid for stored results and translations."""
+METHODS: frozenset[str] = frozenset(get_args(Method))
 
 DEFAULT_SPEED_KN = 14.0
 """Planning speed when a caller gives none: a round slow-steaming figure for container ships, an
@@ -227,13 +229,81 @@ def with_speed(route: SeaRoute, speed_kn: float) -> SeaRoute:
     return replace(route, speed_kn=float(speed_kn), hours=hours, days=hours / 24.0)
 
 
+# Every path this process computed or was given (`preload_route_paths`), so that a disk cache outside
+# geo can store them and seed the next process; geo itself never reads or writes files.
+_KNOWN_PATHS: dict[tuple[LonLat, LonLat, tuple[str, ...]], _Path] = {}
+_KNOWN_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=4096)
 def _route_path(origin: LonLat, destination: LonLat, closed: tuple[str, ...]) -> _Path:
     """A route and its reverse are one path: the greedy straightening depends on its direction, so
-    each pair is routed in one canonical direction and reversed for the other (exactly symmetric)."""
+    each pair is routed in one canonical direction and reversed for the other (exactly symmetric).
+    Paths given by `preload_route_paths` (a disk cache outside geo) are taken as they are."""
+    key = (origin, destination, closed)
+    known = _KNOWN_PATHS.get(key)
+    if known is not None:
+        return known
     if destination < origin:
-        return _reversed(_route_path(destination, origin, closed))
-    return _route_path_forward(origin, destination, closed)
+        path = _reversed(_route_path(destination, origin, closed))
+    else:
+        path = _route_path_forward(origin, destination, closed)
+    with _KNOWN_LOCK:
+        _KNOWN_PATHS[key] = path
+    return path
+
+
+def route_paths_snapshot() -> dict[str, Any]:
+    """Every speed-independent leg path known to this process, and the passage positions the
+    detour ratios use, as JSON-able data for `preload_route_paths`."""
+    with _KNOWN_LOCK:
+        items = list(_KNOWN_PATHS.items())
+    paths = [
+        {
+            "origin": list(origin),
+            "destination": list(destination),
+            "closed": list(closed),
+            "coords": [list(point) for point in path.coords],
+            "passages": list(path.passages),
+            "method": path.method,
+            "origin_gap_km": path.origin_gap_km,
+            "destination_gap_km": path.destination_gap_km,
+        }
+        for (origin, destination, closed), path in items
+    ]
+    locations = passage_locations() if any(path.passages for _, path in items) else {}
+    return {"paths": paths, "passage_locations": {name: list(point) for name, point in locations.items()}}
+
+
+def preload_route_paths(snapshot: dict[str, Any]) -> int:
+    """Seed the route cache with a `route_paths_snapshot` (e.g. read back from disk); returns how
+    many paths were taken. Raises ValueError, TypeError or KeyError, taking nothing, when any part is
+    malformed."""
+    if not isinstance(snapshot, dict):
+        raise TypeError("a route snapshot must be a mapping")
+    parsed: dict[tuple[LonLat, LonLat, tuple[str, ...]], _Path] = {}
+    for record in snapshot["paths"]:
+        if not isinstance(record, dict):
+            raise TypeError("a route record must be a mapping")
+        method = record["method"]
+        if method not in METHODS:
+            raise ValueError(f"unknown route method {method!r}")
+        coords = tuple((float(lon), float(lat)) for lon, lat in record["coords"])
+        if len(coords) < 2:
+            raise ValueError("a route needs at least two points")
+        key = (_as_point(record["origin"]), _as_point(record["destination"]),
+               tuple(str(name) for name in record["closed"]))
+        passages = tuple(str(name) for name in record["passages"])
+        parsed[key] = _Path(coords, passages, method,
+                            float(record["origin_gap_km"]), float(record["destination_gap_km"]))
+    locations = {str(name): _as_point(point) for name, point in snapshot["passage_locations"].items()}
+    if any(name not in locations for path in parsed.values() for name in path.passages):
+        raise ValueError("a route passes a passage whose position is not given")
+    with _KNOWN_LOCK:
+        _KNOWN_PATHS.update(parsed)
+        if locations and not _PASSAGE_LOCATIONS:
+            _PASSAGE_LOCATIONS.update(locations)
+    return len(parsed)
 
 
 def _reversed(path: _Path) -> _Path:
@@ -490,9 +560,21 @@ def _n_points(a: LonLat, b: LonLat) -> int:
     return max(2, math.ceil(great_circle_km(a, b) / DENSIFY_KM) + 1)
 
 
-@lru_cache(maxsize=1)
+_PASSAGE_LOCATIONS: dict[str, LonLat] = {}
+
+
 def passage_locations() -> dict[str, LonLat]:
-    """Mean position of the network edges searoute tags with each passage name."""
+    """Mean position of the network edges searoute tags with each passage name (computed once per
+    process, or given by `preload_route_paths`; read-only)."""
+    if not _PASSAGE_LOCATIONS:
+        located = _locate_passages()
+        with _KNOWN_LOCK:
+            _PASSAGE_LOCATIONS.update(located)
+    return _PASSAGE_LOCATIONS
+
+
+def _locate_passages() -> dict[str, LonLat]:
+
     graph = searoute.setup_M()
     sums: dict[str, list[float]] = {}
     for u, neighbours in graph.adj.items():
@@ -528,6 +610,7 @@ CANALS: tuple[str, ...] = ("panama", "suez")
 
 def canal_zones(buffer_km: float = 20.0) -> BaseGeometry:
     """Area within ``buffer_km`` of searoute's Suez and Panama edges, to exempt from land checks."""
+
     graph = searoute.setup_M()
     edges = [
         LineString([u, v])
@@ -548,3 +631,5 @@ def clear_route_cache() -> None:
     _direct_path.cache_clear()
     _taut.cache_clear()
     _window_land.cache_clear()
+    with _KNOWN_LOCK:
+        _KNOWN_PATHS.clear()

@@ -120,6 +120,9 @@ def frictionless_problems(table: RawTable, schema: TableSchema, good_rows: list[
     data = [schema.field_names] + [[table.rows[i][j] for j in order] for i in good_rows]
     # Keys between tables are checked by the project (they include ';' id lists Frictionless cannot see).
     descriptor = {key: value for key, value in schema.descriptor.items() if key != "foreignKeys"}
+    # Imported on first use: Frictionless takes ~0.7 s to import, and a process whose validation comes
+    # from the disk cache (loaders/cache.py) never needs it.
+
     resource = Resource(data=data, schema=Schema.from_descriptor(descriptor))
     report = resource.validate()
     problems: list[Problem] = []

@@ -26,6 +26,7 @@ LAYER_NAMES: tuple[str, ...] = (
     "land_50m",
     "land_10m_region",
     "land_10m_coasts",
+    "borders_110m",
     "borders_50m",
     "borders_10m_region",
     "countries_50m",
@@ -33,9 +34,14 @@ LAYER_NAMES: tuple[str, ...] = (
 )
 # The regional 1:10m layers cover only this box (lon 95..125, lat 0..30).
 REGION_BOUNDS: tuple[float, float, float, float] = (95.0, 0.0, 125.0, 30.0)
+# Below this zoom a screen pixel spans more than 0.12° (360° / (512 px · 2^2.5)), coarser than the
+# 1:110m layers' detail: the whole-world views draw land_110m + borders_110m (169 KB, 5 k land
+# vertices) instead of 1:50m (578 KB, 29 k vertices), which the browser would fetch, parse and
+# tessellate for nothing (bench/trace.py).
+WORLD_DETAIL_MAX_ZOOM = 2.5
 
 LandResolution = Literal["110m", "50m", "10m_region"]
-BorderResolution = Literal["50m", "10m_region"]
+BorderResolution = Literal["110m", "50m", "10m_region"]
 CountryResolution = Literal["50m", "10m_region"]
 
 

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ._problems import DataError, Problem
-from ._validation import validate_data_dir
+from .cache import validation_problems
 from .tables import TABLE_LOADERS
 
 
@@ -41,10 +41,13 @@ class LoadResult:
 def load_all(
     data_dir: Path | str | None = None, *, geography: bool = True, interface: bool = True
 ) -> LoadResult:
-    """Validate the directory and, only if it is clean, load every table. Never raises for bad data."""
-    result = validate_data_dir(data_dir, geography=geography, interface=interface)
-    if not result.ok:
-        return LoadResult(None, tuple(result.problems))
+    """Validate the directory and, only if it is clean, load every table. Never raises for bad data.
+
+    Validation results come from the disk cache when the same data was validated before by the same
+    code (loaders/cache.py)."""
+    problems = validation_problems(data_dir, geography=geography, interface=interface)
+    if problems:
+        return LoadResult(None, problems)
     try:
         tables = Tables(**{name: loader(data_dir) for name, loader in TABLE_LOADERS.items()})
     except DataError as error:

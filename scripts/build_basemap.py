@@ -307,10 +307,10 @@ def build(source: Path, out_dir: Path) -> dict[str, int]:
     """Write every basemap layer into `out_dir`; return file sizes in bytes."""
     out_dir.mkdir(parents=True, exist_ok=True)
     land_110m, land_50m, land_10m = (read_topology(source / f"land-{res}.json") for res in RESOLUTIONS)
-    countries_50m, countries_10m = (
-        read_topology(source / f"countries-{res}.json") for res in RESOLUTIONS[1:]
+    countries_110m, countries_50m, countries_10m = (
+        read_topology(source / f"countries-{res}.json") for res in RESOLUTIONS
     )
-    arcs_50m, arcs_10m = decode_arcs(countries_50m), decode_arcs(countries_10m)
+    arcs_110m, arcs_50m, arcs_10m = (decode_arcs(c) for c in (countries_110m, countries_50m, countries_10m))
     world_land_10m = land_geometry(land_10m, decode_arcs(land_10m))
     region_land = clip_to_region(world_land_10m)
 
@@ -319,6 +319,8 @@ def build(source: Path, out_dir: Path) -> dict[str, int]:
         "land_50m": ([({}, land_geometry(land_50m, decode_arcs(land_50m)))], OVERVIEW),
         "land_10m_region": ([({}, region_land)], REGION),
         "land_10m_coasts": (coast_window_features(world_land_10m), REGION),
+        # The whole world at once (zoom below basemap.WORLD_DETAIL_MAX_ZOOM): a fifth of 1:50m's weight.
+        "borders_110m": (border_features(countries_110m, arcs_110m), WORLD_110M),
         "borders_50m": (border_features(countries_50m, arcs_50m), OVERVIEW),
         "borders_10m_region": (
             [(props, clip_to_region(lines)) for props, lines in border_features(countries_10m, arcs_10m)],
@@ -346,8 +348,9 @@ def main() -> None:
         sizes = build(source, args.out)
     for name, size in sizes.items():
         print(f"{name + '.geojson':34} {size:>9,} bytes")
-    overview = sizes["land_50m"] + sizes["borders_50m"]
-    print(f"{'overview (land_50m + borders_50m)':34} {overview:>9,} bytes")
+    for tier in ("110m", "50m"):
+        total = sizes[f"land_{tier}"] + sizes[f"borders_{tier}"]
+        print(f"{f'land_{tier} + borders_{tier}':34} {total:>9,} bytes")
 
 
 if __name__ == "__main__":

@@ -272,12 +272,13 @@ def test_view_param_round_trips(name: str, view: MapView) -> None:
 @pytest.mark.parametrize(
     ("view", "expected"),
     [
-        (VIEW_PRESETS["world"], "world"),
+        (VIEW_PRESETS["world"], "globe"),
+        (VIEW_PRESETS["asia"], "world"),
         (VIEW_PRESETS["tonkin"], "region"),
         (VIEW_PRESETS["border"], "region"),
         (MapView(48.0, 2.3, 8.0), "world"),
     ],
-    ids=["world", "tonkin", "border", "zoomed-in-outside-the-region"],
+    ids=["world", "asia", "tonkin", "border", "zoomed-in-outside-the-region"],
 )
 def test_basemap_detail_follows_the_view(view: MapView, expected: str) -> None:
     """The 1:10m files only cover the region: zoomed in elsewhere, the 1:50m land must be used."""

@@ -22,9 +22,11 @@ PINGXIANG = Point(106.75, 22.10)
 HUU_NGHI_GATE = Point(106.7268, 21.9953)
 UTM_48N = "EPSG:32648"
 
-# Bytes. The overview page loads land_50m and borders_50m; the rest is regional or server-side.
+# Bytes. The whole-world views load land_110m and borders_110m, closer views land_50m and borders_50m;
+# the rest is regional or server-side.
 SIZE_BUDGETS = {
     "land_110m": 100_000,
+    "borders_110m": 110_000,
     "land_50m": 480_000,
     "borders_50m": 180_000,
     "land_10m_region": 500_000,
@@ -34,6 +36,7 @@ SIZE_BUDGETS = {
     "countries_10m_region": 700_000,
 }
 OVERVIEW_BUDGET = 600_000
+WORLD_VIEW_BUDGET = 200_000
 DECIMALS = {name: 3 if "10m" in name else 2 for name in basemap.LAYER_NAMES}
 
 
@@ -45,6 +48,7 @@ def layers() -> dict[str, gpd.GeoDataFrame]:
         "land_50m": basemap.load_land("50m"),
         "land_10m_region": basemap.load_land("10m_region"),
         "land_10m_coasts": basemap.load_coast_windows(),
+        "borders_110m": basemap.load_borders("110m"),
         "borders_50m": basemap.load_borders("50m"),
         "borders_10m_region": basemap.load_borders("10m_region"),
         "countries_50m": basemap.load_countries("50m"),
@@ -74,6 +78,12 @@ def test_coordinates_are_rounded(layer_name: str) -> None:
 def test_overview_layers_fit_the_page_budget() -> None:
     sizes = [basemap.basemap_path(name).stat().st_size for name in ("land_50m", "borders_50m")]
     assert sum(sizes) <= OVERVIEW_BUDGET
+
+
+def test_world_view_layers_are_a_third_of_the_overview_layers() -> None:
+    world = sum(basemap.basemap_path(name).stat().st_size for name in ("land_110m", "borders_110m"))
+    overview = sum(basemap.basemap_path(name).stat().st_size for name in ("land_50m", "borders_50m"))
+    assert world <= WORLD_VIEW_BUDGET and world * 3 <= overview
 
 
 @pytest.mark.parametrize("layer_name", basemap.LAYER_NAMES)
@@ -132,7 +142,7 @@ def test_vn_cn_border_passes_the_huu_nghi_gate(layers: dict[str, gpd.GeoDataFram
     assert vn_cn.to_crs(UTM_48N).distance(gate).min() <= 1_500
 
 
-@pytest.mark.parametrize("layer_name", ["borders_50m", "borders_10m_region"])
+@pytest.mark.parametrize("layer_name", ["borders_110m", "borders_50m", "borders_10m_region"])
 def test_borders_hold_no_coastline(layers: dict[str, gpd.GeoDataFrame], layer_name: str) -> None:
     """Hai Phong is on the coast and over 100 km from any land border; a coastline would pass by it."""
     # Only nearby lines: UTM zone 48N cannot project the far side of the world.
