@@ -47,8 +47,11 @@ def test_primary_keys_are_unique(name: str) -> None:
     assert not frame.duplicated(subset=key if isinstance(key, list) else [key]).any()
 
 
-# Stops and waypoints inherit their parent's sources; translations are our own text.
-SOURCED_TABLES = [n for n in TABLES if "source_ids" in table_schemas()[n].field_names]
+# Stops and waypoints inherit their parent's sources; translations are our own text; an assumption
+# may have no source (its basis says so, and the validator requires one for every sourced row).
+SOURCED_TABLES = [
+    n for n in TABLES if "source_ids" in table_schemas()[n].field_names and n != "assumptions"
+]
 
 
 @pytest.mark.parametrize("name", SOURCED_TABLES)
@@ -58,6 +61,17 @@ def test_every_row_names_a_source_that_exists(name: str, tables: loaders.Tables)
     for value in frame["source_ids"]:
         ids = split_ids(value)
         assert ids and set(ids) <= known, value
+
+
+def test_every_sourced_assumption_names_a_source_that_exists(tables: loaders.Tables) -> None:
+    known = set(tables.sources["source_id"])
+    sourced = tables.assumptions.loc[tables.assumptions["basis"] == "sourced"]
+    assert len(sourced) >= 5
+    for value in sourced["source_ids"]:
+        ids = split_ids(value)
+        assert ids and set(ids) <= known, value
+    for value in tables.assumptions["source_ids"].dropna():
+        assert set(split_ids(value)) <= known, value
 
 
 @pytest.mark.parametrize("name", TABLES)
