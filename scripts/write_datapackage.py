@@ -487,7 +487,7 @@ RESOURCES: list[dict] = [
                 _enum(
                     "basis",
                     ["sourced", "assumption"],
-                    "sourced: a published figure (source_ids required); assumption: our estimate (notes say why)",
+                    "sourced: a published figure (needs source_ids); assumption: our estimate (see notes)",
                 ),
                 {
                     "name": "source_ids",
