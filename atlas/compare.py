@@ -64,6 +64,11 @@ OPTION_COLOURS: tuple[style.Rgba, ...] = (
 )
 
 
+def tonne_km_co2e_kg(tonnes: float, km: float, kg_per_unit_km: float) -> float:
+    """CO₂e of moving ``tonnes`` (or TEU) over ``km`` at an intensity in kg CO₂e per t-km (or TEU-km)."""
+    return tonnes * km * kg_per_unit_km
+
+
 class CompareError(ValueError):
     """Bad input to the comparison (unknown place, bad consignment or override), said plainly."""
 
@@ -410,8 +415,7 @@ class _Builder:
 
     def _tonne_km_co2e(self, km: float, ttw: str, wtt: str) -> tuple[float, float, float]:
         factor = self.a.value(ttw) + self.a.value(wtt)
-        activity = self.tonnes * km
-        return activity, factor, activity * factor
+        return self.tonnes * km, factor, tonne_km_co2e_kg(self.tonnes, km, factor)
 
     def land_legs(self, mode: str, origin: str, destination: str, first_wait: bool = False) -> list[Leg]:
         """Road (or rail line-haul) legs between two places of one country."""
@@ -650,6 +654,7 @@ def _sea_options(b: _Builder, origin: str, destination: str, ready: dt.datetime 
         dwell = 2.0 * b.a.value("sea_port_dwell_hours") + calls_between * b.a.value("sea_port_call_hours")
         factor = b.a.value("sea_co2e_wtw_teu")
         activity = b.teu * sea_km
+        co2e = tonne_km_co2e_kg(b.teu, sea_km, factor)
         used[:0] = b.teu_from_tonnes
         path: list[tuple[float, float]] = []
         for route in routes:
@@ -665,7 +670,7 @@ def _sea_options(b: _Builder, origin: str, destination: str, ready: dt.datetime 
             activity,
             "TEU-km",
             factor,
-            activity * factor,
+            co2e,
             tuple(used),
             tuple(split_ids(service.source_ids)),
             tuple(path),
