@@ -87,23 +87,30 @@ class Assumption:
     overridden: bool = False
 
 
+def _assumption_rows(table: pd.DataFrame) -> dict[str, Assumption]:
+    return {
+        row.assumption_id: Assumption(
+            row.assumption_id,
+            row.mode,
+            row.parameter,
+            float(row.value),
+            row.unit,
+            row.basis,
+            tuple(split_ids(row.source_ids)),
+            "" if pd.isna(row.as_of) else str(row.as_of),
+            "" if pd.isna(row.notes) else str(row.notes),
+        )
+        for row in table.itertuples(index=False)
+    }
+
+
 class Assumptions:
     """The defaults from assumptions.csv with the caller's overrides applied (id → value)."""
 
-    def __init__(self, table: pd.DataFrame, overrides: Mapping[str, float] | None = None) -> None:
-        rows: dict[str, Assumption] = {}
-        for row in table.itertuples(index=False):
-            rows[row.assumption_id] = Assumption(
-                row.assumption_id,
-                row.mode,
-                row.parameter,
-                float(row.value),
-                row.unit,
-                row.basis,
-                tuple(split_ids(row.source_ids)),
-                "" if pd.isna(row.as_of) else str(row.as_of),
-                "" if pd.isna(row.notes) else str(row.notes),
-            )
+    def __init__(
+        self, table: pd.DataFrame | Mapping[str, Assumption], overrides: Mapping[str, float] | None = None
+    ) -> None:
+        rows = dict(table) if isinstance(table, Mapping) else _assumption_rows(table)
         for key, value in (overrides or {}).items():
             if key not in rows:
                 raise CompareError(
@@ -301,6 +308,72 @@ def _network(tables: Tables, modes: Iterable[str]) -> dict[str, list[_Edge]]:
     return graph
 
 
+class _Data:
+    """The tables as plain lookups, built once per Tables object: a rerun only redoes the arithmetic."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+        self.places = _places(tables)
+        self.roads = _network(tables, ["road"])
+        self.rails = _network(tables, ["rail"])
+        waypoints = tables.corridor_waypoints
+        self.waypoints = {
+            cid: list(group["place_id"]) for cid, group in waypoints.groupby("corridor_id", sort=False)
+        }
+        self.corridor_sources = {
+            row.corridor_id: tuple(split_ids(row.source_ids))
+            for row in tables.corridors.itertuples(index=False)
+        }
+        self.rail_ends = _corridor_ends(tables, "rail")
+        self.gate_pairs = list(tables.gate_pairs.itertuples(index=False))
+        self.services = list(tables.services.itertuples(index=False))
+        stops = tables.service_stops
+        self.stops = {sid: list(group["place_id"]) for sid, group in stops.groupby("service_id", sort=False)}
+        self.assumption_rows = _assumption_rows(tables.assumptions)
+        self._names: dict[str, dict[str, str]] = {}
+        self._arcs: dict[tuple[str, str], geo.AirArc] = {}
+
+    def air_arc(self, a: str, b: str) -> geo.AirArc:
+        if (a, b) not in self._arcs:
+            self._arcs[(a, b)] = geo.air_arc(self.places[a].point, self.places[b].point)
+        return self._arcs[(a, b)]
+
+    def names(self, language: str) -> dict[str, str]:
+        if language not in self._names:
+            self._names[language] = {
+                row["id"]: place_label(row, language) for row in self.tables.places.to_dict("records")
+            }
+        return self._names[language]
+
+
+_DATA: list[tuple[Tables, _Data]] = []
+
+
+def prepared(tables: Tables) -> _Data:
+    """The lookups for these tables (kept for the last few Tables objects; tables are read-only)."""
+    for known, data in _DATA:
+        if known is tables:
+            return data
+    data = _Data(tables)
+    _DATA.insert(0, (tables, data))
+    del _DATA[4:]
+    return data
+
+
+# Leg shapes do not depend on speed or consignment: built once per pair of points.
+_SHAPES: dict[tuple[str, tuple[float, ...]], tuple[tuple[float, float], ...]] = {}
+
+
+def _shape(kind: str, a: geo.LonLat, b: geo.LonLat, geometry: Any) -> tuple[tuple[float, float], ...]:
+    key = (kind, (*a, *b))
+    if key not in _SHAPES:
+        path: list[tuple[float, float]] = []
+        for part in geo.to_path_parts(geometry):
+            path.extend((float(x), float(y)) for x, y in part)
+        _SHAPES[key] = tuple(path)
+    return _SHAPES[key]
+
+
 @dataclass(frozen=True)
 class _Piece:
     origin_id: str
@@ -381,22 +454,19 @@ def _merge_corridor_pieces(pieces: list[_Piece]) -> list[_Piece]:
 class _Builder:
     """Builds legs for one comparison: holds the places, networks and assumptions it needs."""
 
-    def __init__(self, tables: Tables, assumptions: Assumptions, consignment: Consignment) -> None:
-        self.tables = tables
+    def __init__(self, data: _Data, assumptions: Assumptions, consignment: Consignment) -> None:
+        self.data = data
         self.a = assumptions
-        self.places = _places(tables)
-        self.roads = _network(tables, ["road"])
-        self.rails = _network(tables, ["rail"])
+        self.places = data.places
+        self.roads = data.roads
+        self.rails = data.rails
         tonnes_per_teu = assumptions.value("teu_cargo_tonnes")
         self.tonnes = consignment.in_tonnes(tonnes_per_teu)
         self.teu = consignment.in_teu(tonnes_per_teu)
         # The TEU weight is used only to convert: TEU to tonnes for t-km modes, tonnes to TEU for sea.
         self.tonnes_from_teu = ("teu_cargo_tonnes",) if consignment.teu is not None else ()
         self.teu_from_tonnes = ("teu_cargo_tonnes",) if consignment.tonnes is not None else ()
-        self.corridor_sources = {
-            row.corridor_id: tuple(split_ids(row.source_ids))
-            for row in tables.corridors.itertuples(index=False)
-        }
+        self.corridor_sources = data.corridor_sources
 
     def _path(self, *ids: str) -> tuple[tuple[float, float], ...]:
         return tuple(self.places[i].point for i in ids)
@@ -404,11 +474,7 @@ class _Builder:
     def _corridor_path(self, piece: _Piece) -> tuple[tuple[float, float], ...]:
         if piece.corridor_id is None:
             return self._path(piece.origin_id, piece.destination_id)
-        ids = list(
-            self.tables.corridor_waypoints.loc[
-                self.tables.corridor_waypoints["corridor_id"] == piece.corridor_id, "place_id"
-            ]
-        )
+        ids = self.data.waypoints[piece.corridor_id]
         i, j = ids.index(piece.origin_id), ids.index(piece.destination_id)
         chosen = ids[i : j + 1] if i <= j else list(reversed(ids[j : i + 1]))
         return self._path(*chosen)
@@ -509,9 +575,8 @@ def _road_options(b: _Builder, origin: str, destination: str) -> list[Option]:
     if {o.country, d.country} != {"CN", "VN"}:
         return []
     options: list[Option] = []
-    pairs = b.tables.gate_pairs
-    road_pairs = pairs.loc[(pairs["status"] == "operating") & (pairs["level"] != "railway")]
-    for pair in road_pairs.itertuples(index=False):
+    road_pairs = [p for p in b.data.gate_pairs if p.status == "operating" and p.level != "railway"]
+    for pair in road_pairs:
         start, end = (
             (pair.cn_place_id, pair.vn_place_id)
             if o.country == "CN"
@@ -532,13 +597,12 @@ def _rail_options(b: _Builder, origin: str, destination: str) -> list[Option]:
     o, d = places[origin], places[destination]
     if {o.country, d.country} != {"CN", "VN"}:
         return []
-    pairs = b.tables.gate_pairs
-    rail_pairs = pairs.loc[(pairs["status"] == "operating") & (pairs["level"] == "railway")]
+    rail_pairs = [p for p in b.data.gate_pairs if p.status == "operating" and p.level == "railway"]
     options: list[Option] = []
     # The sources name the trains' ends: Nanning and Yên Viên (Hà Nội); the corridors end at Hà Nội and
     # at the border stations. Intermediate stations are not container terminals in the data.
-    terminals = {"nanning", *_corridor_ends(b.tables, "rail")}
-    for pair in rail_pairs.itertuples(index=False):
+    terminals = {"nanning", *b.data.rail_ends}
+    for pair in rail_pairs:
         start, end = (
             (pair.cn_place_id, pair.vn_place_id)
             if o.country == "CN"
@@ -613,13 +677,10 @@ def _access_ok(b: _Builder, end: str, hub: str, main_km: float) -> bool:
 
 
 def _sea_options(b: _Builder, origin: str, destination: str, ready: dt.datetime | None) -> list[Option]:
-    services = b.tables.services
-    scheduled = services.loc[(services["mode"] == "sea") & (services["kind"] == "scheduled")]
+    scheduled = [s for s in b.data.services if s.mode == "sea" and s.kind == "scheduled"]
     options: list[Option] = []
-    for service in scheduled.itertuples(index=False):
-        stops = list(
-            b.tables.service_stops.loc[b.tables.service_stops["service_id"] == service.service_id, "place_id"]
-        )
+    for service in scheduled:
+        stops = b.data.stops.get(service.service_id, [])
         same_country = [s for s in stops if b.places[s].country == b.places[origin].country]
         board = _nearest(b.places, origin, same_country)
         alight = _nearest(
@@ -656,10 +717,7 @@ def _sea_options(b: _Builder, origin: str, destination: str, ready: dt.datetime 
         activity = b.teu * sea_km
         co2e = tonne_km_co2e_kg(b.teu, sea_km, factor)
         used[:0] = b.teu_from_tonnes
-        path: list[tuple[float, float]] = []
-        for route in routes:
-            for part in geo.to_path_parts(route.geometry):
-                path.extend((float(x), float(y)) for x, y in part)
+        path = tuple(point for r in routes for point in _shape("sea", r.origin, r.destination, r.geometry))
         sea_leg = Leg(
             "sea",
             board,
@@ -673,7 +731,7 @@ def _sea_options(b: _Builder, origin: str, destination: str, ready: dt.datetime 
             co2e,
             tuple(used),
             tuple(split_ids(service.source_ids)),
-            tuple(path),
+            path,
             via=service.service_id,
         )
         legs = [
@@ -693,17 +751,14 @@ def _routes_before(b: _Builder, stops: Sequence[str], i: int, speed_kn: float) -
 
 
 def _air_options(b: _Builder, origin: str, destination: str) -> list[Option]:
-    services = b.tables.services
     options: list[Option] = []
-    for service in services.loc[services["mode"] == "air"].itertuples(index=False):
-        stops = list(
-            b.tables.service_stops.loc[b.tables.service_stops["service_id"] == service.service_id, "place_id"]
-        )
+    for service in [s for s in b.data.services if s.mode == "air"]:
+        stops = b.data.stops.get(service.service_id, [])
         board = _nearest(b.places, origin, stops)
         alight = _nearest(b.places, destination, stops)
         if board is None or alight is None or board == alight:
             continue
-        arc = geo.air_arc(b.places[board].point, b.places[alight].point)
+        arc = b.data.air_arc(board, alight)
         if not (
             _access_ok(b, origin, board, arc.distance_km)
             and _access_ok(b, destination, alight, arc.distance_km)
@@ -713,9 +768,7 @@ def _air_options(b: _Builder, origin: str, destination: str) -> list[Option]:
         if speed <= 0:
             raise CompareError("air_speed_kmh must be > 0")
         activity, factor, co2e = b._tonne_km_co2e(arc.distance_km, "air_co2e_ttw", "air_co2e_wtt")
-        path: list[tuple[float, float]] = []
-        for part in geo.to_path_parts(arc.geometry):
-            path.extend((float(x), float(y)) for x, y in part)
+        path = _shape("air", b.places[board].point, b.places[alight].point, arc.geometry)
         air_leg = Leg(
             "air",
             board,
@@ -740,7 +793,7 @@ def _air_options(b: _Builder, origin: str, destination: str) -> list[Option]:
                 "air_co2e_wtt",
             ),
             tuple(split_ids(service.source_ids)),
-            tuple(path),
+            path,
             via=service.service_id,
         )
         legs = [
@@ -775,15 +828,16 @@ def compare(
     ``overrides`` maps assumption ids to values; ``ready`` is when the cargo is ready at the origin
     (then the sea wait is until the next sailing, otherwise the average wait, half the headway).
     """
-    known = set(tables.places["id"])
+    data = prepared(tables)
+    known = data.places
     for role, place_id in (("origin", origin), ("destination", destination)):
         if place_id not in known:
             raise CompareError(f"unknown {role} place {place_id!r}; use an id from places.csv, e.g. nanning")
     if origin == destination:
         raise CompareError("origin and destination are the same place")
     consignment = consignment or Consignment(teu=1.0)
-    assumptions = Assumptions(tables.assumptions, overrides)
-    builder = _Builder(tables, assumptions, consignment)
+    assumptions = Assumptions(data.assumption_rows, overrides)
+    builder = _Builder(data, assumptions, consignment)
     options = [
         *_sea_options(builder, origin, destination, ready),
         *_road_options(builder, origin, destination),
@@ -919,7 +973,8 @@ def compare_map_content(
     """What the comparison map shows: one path record per leg (atlas.layers conventions: path,
     color, width, dash, tooltip), each option in its own colour, straight-line estimates dashed; and
     one record per place the options pass through."""
-    names = {row["id"]: place_label(row, language) for row in tables.places.to_dict("records")}
+    data = prepared(tables)
+    names = data.names(language)
     paths: list[dict[str, Any]] = []
     place_ids: list[str] = []
     for index, option in enumerate(comparison.options):
@@ -942,7 +997,7 @@ def compare_map_content(
                 }
             )
             place_ids.extend((leg.origin_id, leg.destination_id))
-    places = _places(tables)
+    places = data.places
     place_records = [
         {
             "id": pid,
