@@ -904,6 +904,65 @@ def vessels_needed(
     return geo.vessels_needed(rotation_days, headway_days), rotation_days
 
 
+@dataclass(frozen=True)
+class Timetable:
+    """A scheduled sea service's sailings seen from one date, and the fleet its frequency needs."""
+
+    service_id: str
+    first_sailing: dt.date
+    headway_days: float
+    next_departures: tuple[dt.datetime, ...]
+    calendar: tuple[dt.date, ...]
+    average_wait_hours: float
+    sea_days: float
+    calls: int
+    port_call_hours: float
+    rotation_days: float
+    vessels: int
+    vessels_without_port_time: int
+
+
+def service_timetable(
+    tables: Tables,
+    service_id: str,
+    start: dt.date,
+    weeks: int = 12,
+    overrides: Mapping[str, float] | None = None,
+) -> Timetable:
+    """Next sailings from ``start``, a calendar of ``weeks`` weeks, the average wait, and the vessels
+    the round trip needs counting ``sea_port_call_hours`` at every call (an editable assumption).
+    Raises CompareError for a service without a first sailing or a frequency."""
+    from .model import plan_service
+
+    data = prepared(tables)
+    assumptions = Assumptions(data.assumption_rows, overrides)
+    row = next((s for s in data.services if s.service_id == service_id), None)
+    if row is None:
+        raise CompareError(f"unknown service {service_id!r}; use an id from services.csv")
+    if pd.isna(row.frequency_days) or pd.isna(row.start_date):
+        raise CompareError(f"{service_id!r} has no first sailing and frequency in services.csv")
+    headway = float(row.frequency_days)
+    first = _parse_date(row.start_date).date()
+    plan = plan_service(tables, service_id, speed_kn=assumptions.value("sea_speed_kn"))
+    port_hours = assumptions.value("sea_port_call_hours")
+    calls = len(plan.stops)
+    vessels, rotation_days = vessels_needed(plan.rotation.sea_days, calls, port_hours, headway)
+    return Timetable(
+        service_id,
+        first,
+        headway,
+        tuple(next_departures(first, headway, start, 3)),
+        tuple(sailing_calendar(first, headway, start, weeks)),
+        average_wait_hours(headway * 24.0),
+        plan.rotation.sea_days,
+        calls,
+        port_hours,
+        rotation_days,
+        vessels,
+        geo.vessels_needed(plan.rotation.sea_days, headway),
+    )
+
+
 def _as_datetime(value: dt.datetime | dt.date) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
 

@@ -199,6 +199,22 @@ def test_vessels_needed_counts_port_time() -> None:
         cmp.vessels_needed(18.1, -1, 24, 21)
 
 
+def test_service_timetable_counts_port_time(tables: loaders.Tables) -> None:
+    table = cmp.service_timetable(tables, "beibu_haiphong_kolkata", dt.date(2025, 3, 1))
+    assert table.headway_days == 21 and table.first_sailing == dt.date(2025, 2, 18)
+    assert table.next_departures[0] == dt.datetime(2025, 3, 11)
+    assert len(table.calendar) == 4 and table.average_wait_hours == 252
+    assert table.calls == 3 and table.port_call_hours == 24
+    assert table.rotation_days == pytest.approx(table.sea_days + 3.0)
+    assert table.vessels >= table.vessels_without_port_time
+    no_port = cmp.service_timetable(
+        tables, "beibu_haiphong_kolkata", dt.date(2025, 3, 1), overrides={"sea_port_call_hours": 0}
+    )
+    assert no_port.vessels == no_port.vessels_without_port_time
+    with pytest.raises(cmp.CompareError, match="no first sailing"):
+        cmp.service_timetable(tables, "lane_haiphong_antwerp", dt.date(2025, 3, 1))
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     headway=st.floats(0.25, 60, allow_nan=False),
