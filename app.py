@@ -31,5 +31,6 @@ PAGES = [
     st.Page("app_pages/data_sources.py", title=t("page.data_sources")),
     st.Page("app_pages/presentation.py", title=t("page.presentation")),
     st.Page("app_pages/your_data.py", title=t("page.your_data")),
+    st.Page("app_pages/compare.py", title=t("page.compare")),
 ]
 st.navigation(PAGES).run()

@@ -33,7 +33,7 @@ import geo
 from loaders import Tables, split_ids
 
 from . import style
-from .i18n import place_label
+from .i18n import localized, place_label
 from .layers import DASHED, SOLID, deck_text
 
 COMPONENTS = ("line_haul", "wait", "dwell", "border")
@@ -1023,6 +1023,21 @@ def comparison_record(comparison: Comparison) -> dict[str, Any]:
     }
 
 
+def option_label(tables: Tables, option: Option, language: str, mode_name: str) -> str:
+    """ "Road · Hữu Nghị – Youyiguan", "Sea · Beibu Gulf Port – …": the mode and what it goes through."""
+    data = prepared(tables)
+    names = data.names(language)
+    pair = next((p for p in data.gate_pairs if p.pair_id == option.via), None)
+    service = next((s for s in data.services if s.service_id == option.via), None)
+    if pair is not None:
+        via = " – ".join(names.get(side, side) for side in (pair.vn_place_id, pair.cn_place_id))
+    elif service is not None:
+        via = localized(service._asdict(), language)
+    else:
+        via = ""
+    return f"{mode_name} · {via}" if via else mode_name
+
+
 def compare_map_content(
     tables: Tables,
     comparison: Comparison,
@@ -1057,21 +1072,26 @@ def compare_map_content(
             )
             place_ids.extend((leg.origin_id, leg.destination_id))
     places = data.places
-    place_records = [
-        {
-            "id": pid,
-            "position": list(places[pid].point),
-            "name": deck_text(names.get(pid, pid)),
-            "color": list(style.PLACE_COLOURS.get(places[pid].kind, style.GREY)),
-            "role": "origin"
-            if pid == comparison.origin_id
-            else "destination"
-            if pid == comparison.destination_id
-            else "via",
-            "tooltip": deck_text(names.get(pid, pid)),
-        }
-        for pid in dict.fromkeys(place_ids)
-    ]
+    place_records = []
+    for pid in dict.fromkeys(place_ids):
+        colour = list(style.PLACE_COLOURS.get(places[pid].kind, style.GREY))
+        role = "origin" if pid == comparison.origin_id else "via"
+        role = "destination" if pid == comparison.destination_id else role
+        place_records.append(
+            {
+                "id": pid,
+                "position": [round(places[pid].point[0], 5), round(places[pid].point[1], 5)],
+                "label": deck_text(names.get(pid, pid)),
+                "name": deck_text(names.get(pid, pid)),
+                "color": colour,
+                "fill": colour,
+                "radius": 8 if role != "via" else 5,
+                "role": role,
+                # Ends first when labels compete for room on a small map.
+                "priority": 2 if role != "via" else 0,
+                "tooltip": deck_text(names.get(pid, pid)),
+            }
+        )
     return {"paths": paths, "places": place_records}
 
 

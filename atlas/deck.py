@@ -33,6 +33,7 @@ LAYER_IDS = (
     "place-labels",
     "tour-highlights",
     "user-routes",
+    "compare-routes",
 )
 
 LABEL_FONT = "'Noto Sans, Noto Sans CJK SC, Noto Sans SC, Arial Unicode MS, sans-serif'"
