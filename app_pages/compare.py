@@ -202,7 +202,11 @@ for option in comparison.options:
     )
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
-charts = st.columns(2)
+# Option names are long ("Road · Hữu Nghị International Border Gate – …"): full width, room for them.
+AXIS = {"labelLimit": 420}
+# Streamlit fits the whole chart (axes and legend too) into the height: leave room for them.
+BAR_HEIGHT = 36 * len(comparison.options) + 60
+charts = (st.container(), st.container())
 time_rows = [
     {"option": labels[o.option_id], "component": components[c], "hours": round(o.hours[c], 2)}
     for o in comparison.options
@@ -212,9 +216,10 @@ charts[0].caption(t("compare.time_chart"))
 charts[0].vega_lite_chart(
     {
         "data": {"values": time_rows},
+        "height": BAR_HEIGHT + 60,
         "mark": "bar",
         "encoding": {
-            "y": {"field": "option", "type": "nominal", "title": None, "sort": None},
+            "y": {"field": "option", "type": "nominal", "title": None, "sort": None, "axis": AXIS},
             "x": {
                 "field": "hours",
                 "type": "quantitative",
@@ -232,7 +237,7 @@ charts[0].vega_lite_chart(
                         style.hex_colour(c) for c in (style.BLUE, style.ORANGE, style.GREY, style.VERMILLION)
                     ],
                 },
-                "legend": {"orient": "bottom"},
+                "legend": {"orient": "bottom", "direction": "horizontal", "labelLimit": 240},
             },
         },
     },
@@ -244,9 +249,10 @@ charts[1].vega_lite_chart(
         "data": {
             "values": [{"option": labels[o.option_id], "kg": round(o.co2e_kg, 1)} for o in comparison.options]
         },
+        "height": BAR_HEIGHT,
         "mark": "bar",
         "encoding": {
-            "y": {"field": "option", "type": "nominal", "title": None, "sort": None},
+            "y": {"field": "option", "type": "nominal", "title": None, "sort": None, "axis": AXIS},
             "x": {"field": "kg", "type": "quantitative", "title": t("compare.co2e_kg")},
             "color": {
                 "field": "option",
