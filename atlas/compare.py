@@ -963,6 +963,84 @@ def service_timetable(
     )
 
 
+def sea_co2e_kg(
+    tables: Tables, distance_km: float, teu: float = 1.0, overrides: Mapping[str, float] | None = None
+) -> float:
+    """CO₂e of carrying ``teu`` TEU over a sea distance with the container ship factor
+    (``sea_co2e_wtw_teu``): what the sea services what-if can show as ΔCO₂e beside Δnm and Δdays."""
+    assumptions = Assumptions(prepared(tables).assumption_rows, overrides)
+    return tonne_km_co2e_kg(teu, distance_km, assumptions.value("sea_co2e_wtw_teu"))
+
+
+@dataclass(frozen=True)
+class VesselPosition:
+    """Where one ship of a rotation is at a moment: at sea on leg ``leg_index`` (towards
+    ``place_id``), in port at ``place_id``, or not yet in service."""
+
+    vessel: int
+    point: geo.LonLat
+    status: str
+    place_id: str
+    leg_index: int | None
+
+
+def vessel_positions(
+    tables: Tables,
+    service_id: str,
+    moment: dt.datetime | dt.date,
+    overrides: Mapping[str, float] | None = None,
+) -> tuple[VesselPosition, ...]:
+    """Every vessel the service needs (port time counted), placed along its rotation at ``moment``.
+
+    Vessel k (from 0) leaves the first call at first sailing + k × headway and every
+    vessels × headway after; a rotation is the sea legs at ``sea_speed_kn`` with
+    ``sea_port_call_hours`` at each call (the first call's at the end). A vessel whose rotation is
+    shorter than vessels × headway waits at the first call for its next departure.
+    """
+    import shapely
+
+    from .model import plan_service
+
+    data = prepared(tables)
+    assumptions = Assumptions(data.assumption_rows, overrides)
+    row = next((s for s in data.services if s.service_id == service_id), None)
+    if row is None or pd.isna(row.frequency_days) or pd.isna(row.start_date):
+        raise CompareError(f"{service_id!r} has no first sailing and frequency in services.csv")
+    headway_h = float(row.frequency_days) * 24.0
+    plan = plan_service(tables, service_id, speed_kn=assumptions.value("sea_speed_kn"))
+    port_h = assumptions.value("sea_port_call_hours")
+    stops = [stop.place_id for stop in plan.stops]
+    vessels, _ = vessels_needed(plan.rotation.sea_days, len(stops), port_h, headway_h / 24.0)
+    cycle_h = vessels * headway_h
+    start = _parse_date(row.start_date)
+    elapsed_h = (_as_datetime(moment) - start).total_seconds() / 3600.0
+    positions: list[VesselPosition] = []
+    for k in range(vessels):
+        since = elapsed_h - k * headway_h
+        if since < 0:
+            positions.append(
+                VesselPosition(k + 1, data.places[stops[0]].point, "not_started", stops[0], None)
+            )
+            continue
+        clock = since % cycle_h
+        placed = None
+        for index, leg in enumerate(plan.rotation.legs):
+            target = stops[(index + 1) % len(stops)]
+            if clock < leg.hours:
+                point = shapely.line_interpolate_point(leg.geometry, clock / leg.hours, normalized=True)
+                placed = VesselPosition(k + 1, (float(point.x), float(point.y)), "at_sea", target, index)
+                break
+            clock -= leg.hours
+            if clock < port_h:
+                placed = VesselPosition(k + 1, data.places[target].point, "in_port", target, None)
+                break
+            clock -= port_h
+        if placed is None:
+            placed = VesselPosition(k + 1, data.places[stops[0]].point, "in_port", stops[0], None)
+        positions.append(placed)
+    return tuple(positions)
+
+
 def _as_datetime(value: dt.datetime | dt.date) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
 

@@ -215,6 +215,34 @@ def test_service_timetable_counts_port_time(tables: loaders.Tables) -> None:
         cmp.service_timetable(tables, "lane_haiphong_antwerp", dt.date(2025, 3, 1))
 
 
+def test_sea_co2e_for_the_what_if(tables: loaders.Tables) -> None:
+    assert cmp.sea_co2e_kg(tables, 1000.0) == pytest.approx(89.4)
+    assert cmp.sea_co2e_kg(tables, 1000.0, teu=2, overrides={"sea_co2e_wtw_teu": 0.05}) == pytest.approx(
+        100.0
+    )
+
+
+def test_vessel_positions_follow_the_timetable(tables: loaders.Tables) -> None:
+    """At the first sailing vessel 1 leaves Qinzhou and vessel 2 is not yet in service; 21 days
+    later vessel 2 leaves and vessel 1 is somewhere on its rotation."""
+    first = dt.datetime(2025, 2, 18)
+    places = tables.places.set_index("id")
+    qinzhou = (places.at["qinzhou", "lon_deg"], places.at["qinzhou", "lat_deg"])
+    at_start = cmp.vessel_positions(tables, "beibu_haiphong_kolkata", first)
+    assert [p.status for p in at_start] == ["at_sea", "not_started"]
+    assert at_start[0].point == pytest.approx(qinzhou, abs=0.05)
+    later = cmp.vessel_positions(tables, "beibu_haiphong_kolkata", first + dt.timedelta(days=21, hours=1))
+    assert later[1].status == "at_sea" and later[1].point == pytest.approx(qinzhou, abs=0.3)
+    # 21 days 1 hour in, vessel 1 has sailed its 18.1-day loop and is in its last call, at Qinzhou.
+    assert (later[0].status, later[0].place_id) == ("in_port", "qinzhou")
+    midway = cmp.vessel_positions(tables, "beibu_haiphong_kolkata", first + dt.timedelta(days=8))
+    assert midway[0].status == "at_sea" and midway[0].point != pytest.approx(qinzhou, abs=1.0)
+    in_port = cmp.vessel_positions(tables, "beibu_haiphong_kolkata", first + dt.timedelta(days=200))
+    assert all(p.status in ("at_sea", "in_port") for p in in_port)
+    with pytest.raises(cmp.CompareError):
+        cmp.vessel_positions(tables, "lane_haiphong_antwerp", first)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     headway=st.floats(0.25, 60, allow_nan=False),
