@@ -13,7 +13,15 @@ import streamlit as st
 
 from atlas import compare as cmp
 from atlas import style
-from atlas.deck import basemap_detail, basemap_layers, build_deck, label_layer, path_layer, place_layer
+from atlas.deck import (
+    basemap_detail,
+    basemap_layers,
+    build_deck,
+    label_layer,
+    path_layer,
+    place_layer,
+    ring_layer,
+)
 from atlas.i18n import localized
 from atlas.labels import declutter
 from ui import data
@@ -162,13 +170,27 @@ colours = {
 }
 components = {c: t(f"compare.component.{c}") for c in cmp.COMPONENTS}
 
-content = cmp.compare_map_content(tables, comparison, lang)
+sailing = next((o for o in comparison.options if o.mode == "sea"), None)
+# The day slider sits under the sailings, below the map: its value from the last run places the ships.
+ship_day = st.session_state.get("compare_day") or dt.date.today()
+vessels = ()
+if sailing is not None:
+    with contextlib.suppress(cmp.CompareError):
+        vessels = cmp.vessel_positions(tables, sailing.via, ship_day, overrides)
+
+
+def vessel_text(vessel: cmp.VesselPosition, place: str) -> str:
+    return t(f"compare.vessel.{vessel.status}", n=vessel.vessel, place=place)
+
+
+content = cmp.compare_map_content(tables, comparison, lang, vessels=vessels, vessel_text=vessel_text)
 label_records = declutter(content["places"], view)
 deck_layers = [
     *basemap_layers(basemap_detail(view)),
     path_layer("compare-routes", content["paths"], width_px=4.0),
     place_layer(content["places"]),
     label_layer(label_records, size_px=13),
+    ring_layer("compare-vessels", content["vessels"], line_width_px=3.0, pickable=True),
 ]
 map_column, detail_column = st.columns([3, 1])
 with map_column:
@@ -179,6 +201,7 @@ with map_column:
             for i, o in enumerate(comparison.options)
         ]
         + [(t("compare.estimate"), style.GREY, "dashed")]
+        + ([(t("compare.vessel.legend"), style.BLACK, "ring")] if content["vessels"] else [])
     )
 with detail_column:
     selection_details(tables, selected, t, hint=False)
@@ -265,10 +288,13 @@ charts[1].vega_lite_chart(
     width="stretch",
 )
 
-sailing = next((o for o in comparison.options if o.mode == "sea"), None)
 if sailing is not None:
     st.subheader(t("compare.schedule"))
     ready = st.date_input(t("compare.schedule.from"), value=dt.date.today(), key="compare_ready")
+    last_day = ready + dt.timedelta(weeks=12)
+    # Kept inside the window when the ready date moves (the slider refuses a value outside it).
+    st.session_state["compare_day"] = min(max(ship_day, ready), last_day)
+    st.slider(t("compare.schedule.day"), min_value=ready, max_value=last_day, key="compare_day")
     with contextlib.suppress(cmp.CompareError):
         table = cmp.service_timetable(tables, sailing.via, ready, 12, overrides)
         st.write(

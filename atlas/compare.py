@@ -23,7 +23,7 @@ import itertools
 import json
 import math
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1121,10 +1121,13 @@ def compare_map_content(
     comparison: Comparison,
     language: str = "en",
     colours: Sequence[style.Rgba] = OPTION_COLOURS,
+    vessels: Sequence[VesselPosition] = (),
+    vessel_text: Callable[[VesselPosition, str], str] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """What the comparison map shows: one path record per leg (atlas.layers conventions: path,
-    color, width, dash, tooltip), each option in its own colour, straight-line estimates dashed; and
-    one record per place the options pass through."""
+    color, width, dash, tooltip), each option in its own colour, straight-line estimates dashed; one
+    record per place the options pass through; and one ring per vessel of ``vessels`` (from
+    `vessel_positions`), its tooltip from ``vessel_text(vessel, place name)``."""
     data = prepared(tables)
     names = data.names(language)
     paths: list[dict[str, Any]] = []
@@ -1170,7 +1173,23 @@ def compare_map_content(
                 "tooltip": deck_text(names.get(pid, pid)),
             }
         )
-    return {"paths": paths, "places": place_records}
+    vessel_records = [
+        {
+            "position": [round(v.point[0], 5), round(v.point[1], 5)],
+            "color": list(style.BLACK),
+            "radius": 9,
+            "vessel": v.vessel,
+            "status": v.status,
+            "tooltip": deck_text(
+                vessel_text(v, names.get(v.place_id, v.place_id))
+                if vessel_text
+                else f"vessel {v.vessel}: {v.status.replace('_', ' ')} ({names.get(v.place_id, v.place_id)})"
+            ),
+        }
+        for v in vessels
+        if v.status != "not_started"
+    ]
+    return {"paths": paths, "places": place_records, "vessels": vessel_records}
 
 
 def _format_table(comparison: Comparison) -> str:

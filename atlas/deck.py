@@ -34,6 +34,7 @@ LAYER_IDS = (
     "tour-highlights",
     "user-routes",
     "compare-routes",
+    "compare-vessels",
 )
 
 LABEL_FONT = "'Noto Sans, Noto Sans CJK SC, Noto Sans SC, Arial Unicode MS, sans-serif'"

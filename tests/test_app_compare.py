@@ -3,6 +3,7 @@ assumptions that change the result and stay in the link."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -77,3 +78,21 @@ def test_a_bad_link_is_ignored_not_fatal() -> None:
     assert not at.exception and not at.error
     assert at.selectbox(key="compare_from").value == "nanning"
     assert at.number_input(key="compare_amount").value == 1.0
+
+
+def test_day_slider_moves_the_ships(tables: loaders.Tables) -> None:
+    at = open_app("compare.py", **{"from": "qinzhou", "to": "kolkata", "teu": "1"})
+    assert not at.exception
+
+    def ships(at) -> list[list[float]]:
+        spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+        layer = next(layer for layer in spec["layers"] if layer["id"] == "compare-vessels")
+        return [record["position"] for record in layer["data"]]
+
+    before = ships(at)
+    assert 1 <= len(before) <= 2
+    day = at.slider(key="compare_day")
+    day.set_value(day.value + dt.timedelta(days=5)).run()
+    assert not at.exception
+    after = ships(at)
+    assert after and after != before

@@ -33,7 +33,8 @@ def _has_colour(png: bytes, rgb: tuple[int, int, int], tolerance: int = 24, mini
 
 def test_comparison_map_paints_offline(open_page) -> None:
     app = open_page("compare?from=nanning&to=hai_phong&teu=1")
-    png = wait_for_map(app.page, until=lambda f: f["sea"] > 0.02 and f["land"] > 0.02)
+    # The page also draws a table and two charts; on a shared CI machine give the map a minute.
+    png = wait_for_map(app.page, 60_000, until=lambda f: f["sea"] > 0.02 and f["land"] > 0.02)
     save_screenshot(app.page, "page-compare", full_page=True)
     fractions = map_colour_fractions(png)
     assert fractions["sea"] > 0.02 and fractions["land"] > 0.02, format_fractions(fractions)
