@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import compare as cmp
-from atlas import style
+from atlas import overlay, style
 from atlas.deck import (
     basemap_detail,
     basemap_layers,
@@ -24,6 +24,7 @@ from atlas.deck import (
 )
 from atlas.i18n import localized
 from atlas.labels import declutter
+from loaders import Tables
 from ui import data
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
@@ -37,9 +38,28 @@ from ui.widgets import (
     view_query_value,
 )
 
-tables = data.tables()
+curated = data.tables()
 lang = language()
 t = data.translator(lang)
+
+
+def with_uploads() -> Tables:
+    """The curated tables plus the places and services uploaded on "Your data" in this session.
+
+    The merged tables are kept per upload, so the comparison's lookups are built once for them.
+    """
+    result = st.session_state.get("yours_result")
+    if result is None or not result.ok or result.data is None:
+        return curated
+    digest = st.session_state.get("yours_digest")
+    kept = st.session_state.get("_compare_merged")
+    if kept is None or kept[0] != digest:
+        kept = (digest, overlay.merge_tables(curated, result.data))
+        st.session_state["_compare_merged"] = kept
+    return kept[1]
+
+
+tables = with_uploads()
 defaults = {a.assumption_id: a for a in cmp.Assumptions(tables.assumptions)}
 place_ids = list(tables.places["id"])
 place_rows = tables.places.set_index("id")

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import REPO_DIR
 from test_app_pages import open_app, text
 
 import loaders
@@ -96,3 +97,29 @@ def test_day_slider_moves_the_ships(tables: loaders.Tables) -> None:
     assert not at.exception
     after = ships(at)
     assert after and after != before
+
+
+def test_uploaded_places_can_be_compared(tables: loaders.Tables) -> None:
+    """A place uploaded on "Your data" (here: a factory near Bắc Ninh) is offered as an origin."""
+    from streamlit.testing.v1 import AppTest
+    from test_app_pages import APP_PATH, TIMEOUT_S
+
+    from loaders.uploads import FileUpload, check_uploads
+
+    template = (REPO_DIR / "data" / "templates" / "places.csv").read_text(encoding="utf-8-sig")
+    header, row = template.splitlines()[:2]
+    factory = row.replace("my_example_port,port,", "my_factory,city,").replace(
+        "20.83601,106.77421", "21.18600,106.07600"
+    )
+    result = check_uploads([FileUpload("places", "places.csv", f"{header}\n{factory}\n".encode())], tables)
+    assert result.ok, result.problems
+    at = AppTest.from_file(str(APP_PATH), default_timeout=TIMEOUT_S)
+    at.session_state["yours_result"] = result
+    at.session_state["yours_digest"] = "test"
+    at.query_params.update({"from": "my_factory", "to": "nanning", "teu": "1"})
+    at.switch_page("app_pages/compare.py")
+    at.run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="compare_from").value == "my_factory"
+    modes = {label.split(" · ")[0] for label in at.dataframe[0].value[text("compare.option")]}
+    assert text("mode.road") in modes and text("mode.rail") in modes
