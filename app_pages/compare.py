@@ -132,7 +132,10 @@ destination = controls[1].selectbox(
     t("compare.destination"), place_ids, key="compare_to", format_func=place_name
 )
 unit = controls[2].radio(
-    t("compare.unit"), ["teu", "tonnes"], key="compare_unit", format_func=lambda u: t(f"compare.unit.{u}")
+    t("compare.unit"),
+    ["teu", "tonnes"],
+    key="compare_unit",
+    format_func=lambda u: t(cmp.TEXT_KEYS["unit"][u]),
 )
 amount = controls[3].number_input(
     t("compare.amount"), min_value=0.1, max_value=1e6, step=1.0, key="compare_amount"
@@ -145,7 +148,7 @@ with st.expander(t("compare.assumptions")):
     for index, (key, default) in enumerate(defaults.items()):
         st.session_state.setdefault(f"compare_a_{key}", default.value)
         columns[index % 3].number_input(
-            f"{key} ({default.unit}) · {t(f'compare.basis.{default.basis}')}",
+            f"{key} ({default.unit}) · {t(cmp.TEXT_KEYS['basis'][default.basis])}",
             min_value=0.0,
             max_value=1e6,
             format="%g",
@@ -188,7 +191,7 @@ colours = {
     o.option_id: style.hex_colour(cmp.OPTION_COLOURS[i % len(cmp.OPTION_COLOURS)])
     for i, o in enumerate(comparison.options)
 }
-components = {c: t(f"compare.component.{c}") for c in cmp.COMPONENTS}
+components = {c: t(cmp.TEXT_KEYS["component"][c]) for c in cmp.COMPONENTS}
 
 sailing = next((o for o in comparison.options if o.mode == "sea"), None)
 # The day slider sits under the sailings, below the map: its value from the last run places the ships.
@@ -200,7 +203,7 @@ if sailing is not None:
 
 
 def vessel_text(vessel: cmp.VesselPosition, place: str) -> str:
-    return t(f"compare.vessel.{vessel.status}", n=vessel.vessel, place=place)
+    return t(cmp.TEXT_KEYS["vessel"][vessel.status], n=vessel.vessel, place=place)
 
 
 content = cmp.compare_map_content(tables, comparison, lang, vessels=vessels, vessel_text=vessel_text)
@@ -344,7 +347,7 @@ with st.expander(t("compare.legs")):
             t("compare.option"): labels[option.option_id],
             t("compare.leg"): f"{place_name(leg.origin_id)} → {place_name(leg.destination_id)}",
             t("compare.distance_km"): round(leg.distance_km, 1),
-            t("compare.basis"): t(f"compare.basis.{leg.basis}"),
+            t("compare.basis"): t(cmp.TEXT_KEYS["basis"][leg.basis]),
             t("compare.total_hours"): round(leg.total_hours, 1),
             t("compare.co2e_kg"): round(leg.co2e_kg, 1),
             t("compare.used"): ", ".join(leg.assumption_ids),
@@ -363,7 +366,7 @@ st.dataframe(
                 "id": a.assumption_id,
                 t("compare.value"): a.value,
                 t("compare.unit_col"): a.unit,
-                t("compare.basis_col"): t(f"compare.basis.{a.basis}")
+                t("compare.basis_col"): t(cmp.TEXT_KEYS["basis"][a.basis])
                 + (f" ({t('compare.changed')})" if a.overridden else ""),
                 t("compare.sources"): ", ".join(a.source_ids),
             }

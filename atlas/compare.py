@@ -43,6 +43,18 @@ HOURS_PER_WEEK = 168.0
 # the corridors only where the straight line is less than half as long. Distances reported are unweighted.
 ESTIMATE_WEIGHT = 2.0
 
+BASES = ("corridor", "published_length", "straight_line_estimate", "sea_route", "great_circle")
+"""How a leg's distance was obtained."""
+
+# Translation keys (data/translations.csv) of the values the page shows, spelled out so that a test
+# can check that each one exists.
+TEXT_KEYS: dict[str, dict[str, str]] = {
+    "unit": {"teu": "compare.unit.teu", "tonnes": "compare.unit.tonnes"},
+    "component": {c: "compare.component." + c for c in COMPONENTS},
+    "basis": {b: "compare.basis." + b for b in (*BASES, "sourced", "assumption")},
+    "vessel": {"at_sea": "compare.vessel.at_sea", "in_port": "compare.vessel.in_port"},
+}
+
 PRESETS: tuple[tuple[str, str], ...] = (
     ("nanning", "hai_phong"),
     ("nanning", "hanoi"),

@@ -302,6 +302,16 @@ def test_leg_co2e_grows_with_distance(km: float, more: float, tonnes: float) -> 
     assert cmp.tonne_km_co2e_kg(tonnes, km + more, 0.1) >= cmp.tonne_km_co2e_kg(tonnes, km, 0.1)
 
 
+def test_every_text_key_the_page_uses_is_translated(tables: loaders.Tables) -> None:
+    keys = {key for group in cmp.TEXT_KEYS.values() for key in group.values()}
+    assert keys <= set(tables.translations["key"])
+    legs = [
+        leg for o, d in cmp.PRESETS for option in cmp.compare(tables, o, d).options for leg in option.legs
+    ]
+    assert {leg.basis for leg in legs} <= set(cmp.BASES)
+    assert set(tables.assumptions["basis"]) <= set(cmp.TEXT_KEYS["basis"])
+
+
 def test_map_content_one_colour_per_option(tables: loaders.Tables) -> None:
     comparison = cmp.compare(tables, "nanning", "hai_phong")
     content = cmp.compare_map_content(tables, comparison, "vi")
