@@ -39,6 +39,10 @@ from .layers import DASHED, SOLID, deck_text
 COMPONENTS = ("line_haul", "wait", "dwell", "border")
 MODES = ("sea", "road", "rail", "air")
 HOURS_PER_WEEK = 168.0
+# Staying aboard round most of a rotation (Tân Vũ → Kolkata → Qinzhou for Hai Phong → Qinzhou) is no
+# one's choice: through other calls, a sea option is offered only if it sails less than this many
+# times the direct sea route between the two ports.
+MAX_ROTATION_DETOUR = 1.5
 # Choosing a route, a straight-line guess counts double against a curated corridor, so a leg leaves
 # the corridors only where the straight line is less than half as long. Distances reported are unweighted.
 ESTIMATE_WEIGHT = 2.0
@@ -698,17 +702,24 @@ def _sea_options(b: _Builder, origin: str, destination: str, ready: dt.datetime 
         alight = _nearest(
             b.places, destination, [s for s in stops if b.places[s].country == b.places[destination].country]
         )
-        if board is None or alight is None or stops.index(board) >= stops.index(alight):
+        if board is None or alight is None or board == alight:
             continue
         i, j = stops.index(board), stops.index(alight)
+        # A scheduled service sails a round trip (back from the last call to the first), so cargo
+        # can also go "backwards" in the list of calls, round the end of the rotation.
+        calls = stops[i : j + 1] if i < j else [*stops[i:], *stops[: j + 1]]
         speed_kn = b.a.value("sea_speed_kn")
         if speed_kn <= 0:
             raise CompareError("sea_speed_kn must be > 0")
         routes = [
             geo.sea_route(b.places[x].point, b.places[y].point, speed_kn=speed_kn)
-            for x, y in zip(stops[i:j], stops[i + 1 : j + 1], strict=True)
+            for x, y in itertools.pairwise(calls)
         ]
         sea_km = sum(r.distance_km for r in routes)
+        if len(calls) > 2:
+            direct = geo.sea_route(b.places[board].point, b.places[alight].point, speed_kn=speed_kn)
+            if sea_km > MAX_ROTATION_DETOUR * direct.distance_km:
+                continue
         if not (_access_ok(b, origin, board, sea_km) and _access_ok(b, destination, alight, sea_km)):
             continue
         headway_h = None if pd.isna(service.frequency_days) else float(service.frequency_days) * 24.0
@@ -721,7 +732,7 @@ def _sea_options(b: _Builder, origin: str, destination: str, ready: dt.datetime 
             first = _parse_date(service.start_date) + dt.timedelta(hours=offset_h)
             wait = wait_hours(first, headway_h / 24.0, ready)
             used.append("sea_port_call_hours")
-        calls_between = j - i - 1
+        calls_between = len(calls) - 2
         if calls_between:
             used.append("sea_port_call_hours")
         dwell = 2.0 * b.a.value("sea_port_dwell_hours") + calls_between * b.a.value("sea_port_call_hours")

@@ -72,6 +72,21 @@ def test_sea_leg_by_hand(tables: loaders.Tables) -> None:
     assert "art000" in leg.source_ids
 
 
+def test_the_return_leg_serves_the_eastbound_cargo_but_no_round_the_loop_detour(
+    tables: loaders.Tables,
+) -> None:
+    """The rotation returns Kolkata → Qinzhou (then calls at Tân Vũ): Kolkata → Qinzhou and Kolkata →
+    Hai Phong go by sea; Hai Phong → Qinzhou would stay aboard via Kolkata, so it is not offered."""
+    eastbound = cmp.compare(tables, "kolkata", "qinzhou")
+    (sea,) = [o for o in eastbound.options if o.mode == "sea"]
+    assert [(leg.origin_id, leg.destination_id) for leg in sea.legs if leg.mode == "sea"] == [
+        ("kolkata", "qinzhou")
+    ]
+    to_hai_phong = _option(cmp.compare(tables, "kolkata", "hai_phong"), "sea__beibu_haiphong_kolkata")
+    assert to_hai_phong.hours["dwell"] == pytest.approx(2 * 48 + 24)
+    assert not [o for o in cmp.compare(tables, "hai_phong", "qinzhou").options if o.mode == "sea"]
+
+
 def test_every_preset_has_its_modes(tables: loaders.Tables) -> None:
     expected = {
         ("nanning", "hai_phong"): {"sea", "road", "rail", "air"},
