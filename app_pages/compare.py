@@ -6,6 +6,7 @@ places, the consignment and every changed assumption (`from`, `to`, `teu` or `to
 
 import contextlib
 import datetime as dt
+import json
 import math
 
 import pandas as pd
@@ -22,6 +23,7 @@ from atlas.deck import (
     place_layer,
     ring_layer,
 )
+from atlas.exports import csv_bytes
 from atlas.i18n import localized
 from atlas.labels import declutter
 from loaders import Tables
@@ -356,6 +358,31 @@ with st.expander(t("compare.legs")):
         for leg in option.legs
     ]
     st.dataframe(pd.DataFrame(leg_rows), hide_index=True, width="stretch")
+
+st.caption(t("compare.download"))
+downloads = st.columns(3)
+stem = f"compare_{origin}_{destination}"
+downloads[0].download_button(
+    t("compare.download.csv"),
+    csv_bytes(cmp.legs_frame(comparison)),
+    file_name=f"{stem}.csv",
+    mime="text/csv",
+    key="compare_csv",
+)
+downloads[1].download_button(
+    t("compare.download.geojson"),
+    json.dumps(cmp.comparison_geojson(comparison), ensure_ascii=False).encode("utf-8"),
+    file_name=f"{stem}.geojson",
+    mime="application/geo+json",
+    key="compare_geojson",
+)
+downloads[2].download_button(
+    t("compare.download.json"),
+    json.dumps(cmp.comparison_record(comparison), ensure_ascii=False, indent=1).encode("utf-8"),
+    file_name=f"{stem}.json",
+    mime="application/json",
+    key="compare_json",
+)
 
 st.subheader(t("compare.used"))
 used_ids = list(dict.fromkeys(a for o in comparison.options for a in o.assumption_ids))

@@ -1139,6 +1139,57 @@ def option_label(tables: Tables, option: Option, language: str, mode_name: str) 
     return f"{mode_name} · {via}" if via else mode_name
 
 
+def legs_frame(comparison: Comparison) -> pd.DataFrame:
+    """One row per leg of every option, with the time components, CO₂e and the ids of the
+    assumptions and sources it used: the comparison's CSV export."""
+    rows = []
+    for option in comparison.options:
+        for number, leg in enumerate(option.legs, start=1):
+            rows.append(
+                {
+                    "option_id": option.option_id,
+                    "option_mode": option.mode,
+                    "leg": number,
+                    "mode": leg.mode,
+                    "from_place_id": leg.origin_id,
+                    "to_place_id": leg.destination_id,
+                    "via": leg.via,
+                    "distance_km": round(leg.distance_km, 2),
+                    "distance_basis": leg.basis,
+                    **{f"{c}_hours": round(leg.hours.get(c, 0.0), 3) for c in COMPONENTS},
+                    "activity": round(leg.activity, 2),
+                    "activity_unit": leg.activity_unit,
+                    "factor_kg_co2e_per_unit": leg.factor,
+                    "co2e_kg": round(leg.co2e_kg, 3),
+                    "assumption_ids": ";".join(leg.assumption_ids),
+                    "source_ids": ";".join(leg.source_ids),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def comparison_geojson(comparison: Comparison) -> dict[str, Any]:
+    """The legs as GeoJSON LineStrings ([lon, lat], EPSG:4326) with the same properties as the CSV."""
+    frame = legs_frame(comparison)
+    legs = [leg for option in comparison.options for leg in option.legs]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[round(x, 5), round(y, 5)] for x, y in leg.path],
+            },
+            "properties": properties,
+        }
+        for leg, properties in zip(legs, frame.to_dict("records"), strict=True)
+    ]
+    return {
+        "type": "FeatureCollection",
+        "name": f"compare_{comparison.origin_id}_{comparison.destination_id}",
+        "features": features,
+    }
+
+
 def compare_map_content(
     tables: Tables,
     comparison: Comparison,

@@ -345,6 +345,20 @@ def test_map_content_one_colour_per_option(tables: loaders.Tables) -> None:
     assert any("Hữu Nghị" in p["name"] for p in content["places"])
 
 
+def test_exports_carry_every_leg_and_its_sources(tables: loaders.Tables) -> None:
+    comparison = cmp.compare(tables, "nanning", "hai_phong")
+    frame = cmp.legs_frame(comparison)
+    assert len(frame) == sum(len(o.legs) for o in comparison.options)
+    assert frame.groupby("option_id")["co2e_kg"].sum().to_dict() == pytest.approx(
+        {o.option_id: o.co2e_kg for o in comparison.options}, abs=0.01
+    )
+    assert frame["assumption_ids"].str.len().min() > 0
+    geojson = cmp.comparison_geojson(comparison)
+    assert len(geojson["features"]) == len(frame)
+    assert all(len(f["geometry"]["coordinates"]) >= 2 for f in geojson["features"])
+    json.dumps(geojson)
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "atlas.compare", *args],
