@@ -1107,6 +1107,7 @@ def option_record(option: Option, assumptions: Assumptions) -> dict[str, Any]:
                 "basis": a.basis,
                 "source": list(a.source_ids),
                 "as_of": a.as_of,
+                "notes": a.notes,
             }
             for a in used
         ],
