@@ -32,6 +32,7 @@ with incidents_reported():
         st.Page("app_pages/border_gates.py", title=t("page.border_gates")),
         st.Page("app_pages/cargo.py", title=t("page.cargo")),
         st.Page("app_pages/partners.py", title=t("page.partners")),
+        st.Page("app_pages/compare.py", title=t("page.compare")),
         st.Page("app_pages/data_sources.py", title=t("page.data_sources")),
         st.Page("app_pages/presentation.py", title=t("page.presentation")),
         st.Page("app_pages/your_data.py", title=t("page.your_data")),

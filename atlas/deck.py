@@ -37,6 +37,8 @@ LAYER_IDS = (
     "place-labels",
     "tour-highlights",
     "user-routes",
+    "compare-routes",
+    "compare-vessels",
 )
 
 LABEL_FONT = "'Noto Sans, Noto Sans CJK SC, Noto Sans SC, Arial Unicode MS, sans-serif'"

@@ -1,8 +1,9 @@
 """Run every benchmark and print one table of figures against their baselines.
 
-    python -m bench [--only routes,first_paint,load,replicas] [--quick]      (or: make bench)
+    python -m bench [--only routes,first_paint,load,replicas,compare] [--quick]      (or: make bench)
 
-Each benchmark runs as its own process (bench/routes.py, bench/first_paint.py, bench/load.py), as
+Each benchmark runs as its own process (bench/routes.py, bench/first_paint.py, bench/load.py,
+bench/compare.py), as
 you would run it by hand; this collects the figures each one prints or writes, and sets every figure
 beside the baseline that benchmark measures in the same run. --quick shortens the runs (fewer
 repetitions, 10 viewers instead of 50 or 200) for a smoke check; BENCHMARKS.md records full runs.
@@ -180,11 +181,23 @@ def _load_figures(bench: str, args: Sequence[str]) -> list[Figure]:
     ]
 
 
+def comparison(quick: bool) -> list[Figure]:
+    """The corridor comparison of every preset, warm, against the sea service plan of the same run."""
+    output = run("compare.py", ["--repeat", "5" if quick else "20"])
+    row = next(line for line in output.splitlines() if line.strip().startswith("all presets, warm"))
+    cells = [cell.strip() for cell in row.split("|")]
+    value, baseline = float(cells[1]), float(cells[2])
+    return [
+        Figure("compare", "all presets, warm", value, baseline, "plan_service, sea service", "< 150 ms", "ms")
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {
     "routes": routes,
     "first_paint": first_paint,
     "load": load,
     "replicas": replicas,
+    "compare": comparison,
 }
 
 

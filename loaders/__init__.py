@@ -9,6 +9,7 @@ from ._validation import ValidationResult, validate_data_dir
 from .bundle import LoadResult, Tables, load_all
 from .tables import (
     load_agreements,
+    load_assumptions,
     load_cargo,
     load_corridor_waypoints,
     load_corridors,
@@ -32,6 +33,7 @@ __all__ = [
     "ValidationResult",
     "load_agreements",
     "load_all",
+    "load_assumptions",
     "load_cargo",
     "load_corridor_waypoints",
     "load_corridors",

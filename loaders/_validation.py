@@ -37,6 +37,7 @@ _PARTIAL_DATE_COLUMNS = {
     "agreements": ["date"],
     "figures": ["as_of"],
     "corridors": ["status_as_of"],
+    "assumptions": ["as_of"],
 }
 
 
@@ -199,7 +200,8 @@ def _cross_table_problems(tables: dict[str, RawTable], directory: Path, today: d
             )
     if "sources" in tables:
         problems.extend(_article_file_problems(tables["sources"], directory))
-
+    if "assumptions" in tables:
+        problems.extend(_assumption_basis_problems(tables["assumptions"]))
     for name, columns in _PARTIAL_DATE_COLUMNS.items():
         for column in columns:
             if name in tables:
@@ -258,3 +260,30 @@ def _article_file_problems(sources: RawTable, directory: Path) -> list[Problem]:
         for line, row in column_cells(sources, "file")
         if row["file"] and not (directory / row["file"]).is_file()
     ]
+
+
+def _assumption_basis_problems(assumptions: RawTable) -> list[Problem]:
+    """A sourced figure names its source; an assumption says why it was chosen."""
+    problems: list[Problem] = []
+    for line, row in column_cells(assumptions, "basis"):
+        if row["basis"] == "sourced" and not row["source_ids"]:
+            problems.append(
+                Problem(
+                    assumptions.file,
+                    line,
+                    "source_ids",
+                    f"{row['assumption_id']!r} is marked sourced but names no source",
+                    "add the source's id from sources.csv, or mark the row basis=assumption",
+                )
+            )
+        if row["basis"] == "assumption" and not row["notes"]:
+            problems.append(
+                Problem(
+                    assumptions.file,
+                    line,
+                    "notes",
+                    f"{row['assumption_id']!r} is an assumption without a note",
+                    "say in notes what the figure covers and why it was chosen",
+                )
+            )
+    return problems

@@ -28,6 +28,7 @@ class Tables:
     corridors: pd.DataFrame
     corridor_waypoints: pd.DataFrame
     translations: pd.DataFrame
+    assumptions: pd.DataFrame
 
 
 @dataclass(frozen=True)

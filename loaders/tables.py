@@ -146,6 +146,11 @@ def load_translations(data_dir: Path | str | None = None) -> pd.DataFrame:
     return load_table("translations", data_dir)
 
 
+def load_assumptions(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Defaults of the corridor comparison, each sourced or marked an assumption (assumptions.csv)."""
+    return load_table("assumptions", data_dir)
+
+
 TABLE_LOADERS = {
     "sources": load_sources,
     "places": load_places,
@@ -158,4 +163,5 @@ TABLE_LOADERS = {
     "corridors": load_corridors,
     "corridor_waypoints": load_corridor_waypoints,
     "translations": load_translations,
+    "assumptions": load_assumptions,
 }

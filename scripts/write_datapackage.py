@@ -90,6 +90,30 @@ PLACE_KINDS = [
     "industrial_park",
 ]
 STATUS = ["operating", "planned", "pilot", "suspended"]
+ASSUMPTION_MODES = ["road", "rail", "sea", "air", "any"]
+ASSUMPTION_PARAMETERS = [
+    "line_haul_speed",
+    "road_factor",
+    "wait",
+    "frequency",
+    "terminal",
+    "border_crossing",
+    "port_call",
+    "payload",
+    "co2e_ttw",
+    "co2e_wtt",
+    "co2e_wtw",
+]
+ASSUMPTION_UNITS = [
+    "km/h",
+    "kn",
+    "h",
+    "ratio",
+    "trains/week",
+    "t/TEU",
+    "kg CO2e/t-km",
+    "kg CO2e/TEU-km",
+]
 
 RESOURCES: list[dict] = [
     {
@@ -478,6 +502,40 @@ RESOURCES: list[dict] = [
                 _text("zh", "Chinese (Simplified)", True),
             ],
             "primaryKey": "key",
+        },
+    },
+    {
+        "name": "assumptions",
+        "path": "assumptions.csv",
+        "title": "Defaults of the corridor comparison: speeds, dwell, border times, payloads, CO2e factors",
+        "schema": {
+            "fields": [
+                _id("assumption_id", "Stable id used by atlas.compare and in share links", True),
+                _enum("mode", ASSUMPTION_MODES, "Mode the figure applies to (any: all modes)"),
+                _text("vehicle_class", "Vehicle or vessel class (GLEC / ISO 14083 wording where one exists)"),
+                _enum("parameter", ASSUMPTION_PARAMETERS, "What the figure is"),
+                {
+                    "name": "value",
+                    "type": "number",
+                    "description": "The figure, in `unit`",
+                    "constraints": {"required": True, "minimum": 0},
+                },
+                _enum("unit", ASSUMPTION_UNITS, "Unit of value"),
+                _enum(
+                    "basis",
+                    ["sourced", "assumption"],
+                    "sourced: a published figure (needs source_ids); assumption: our estimate (see notes)",
+                ),
+                {
+                    "name": "source_ids",
+                    "type": "string",
+                    "description": "Semicolon-separated ids from sources.csv; required when basis is sourced",
+                    "constraints": {"pattern": ID_LIST_PATTERN},
+                },
+                _partial_date("as_of", "Date the figure refers to (sourced) or was set (assumption)", True),
+                _text("notes", "What the figure covers and its caveats"),
+            ],
+            "primaryKey": "assumption_id",
         },
     },
 ]

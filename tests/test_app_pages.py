@@ -37,6 +37,7 @@ PAGES = [
     ("data_sources.py", "data.title", False),
     ("presentation.py", None, True),
     ("your_data.py", "yours.title", False),
+    ("compare.py", "compare.title", True),
 ]
 PAGE_IDS = [page.removesuffix(".py") for page, _, _ in PAGES]
 MAP_PAGES = [pytest.param(page, id=page.removesuffix(".py")) for page, _, has_map in PAGES if has_map]

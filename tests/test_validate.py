@@ -38,7 +38,7 @@ def _broken_copy(case: str, tmp_path: Path) -> Path:
 def test_embedded_data_is_valid() -> None:
     result = validate_data_dir(DATA_DIR)
     assert [str(p) for p in result.problems] == []
-    assert len(result.tables) == 11
+    assert len(result.tables) == 12
 
 
 def test_minimal_fixture_is_valid(minimal_data_dir: Path) -> None:
@@ -81,7 +81,7 @@ def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_exits_zero_on_clean_data() -> None:
     completed = _run_cli()
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert "all 11 tables valid" in completed.stdout
+    assert "all 12 tables valid" in completed.stdout
     assert completed.stderr == ""
 
 
