@@ -14,6 +14,7 @@ import streamlit as st
 
 from atlas import compare as cmp
 from atlas import overlay, style
+from atlas.content import FIT_PADDING_PX
 from atlas.deck import (
     basemap_detail,
     basemap_layers,
@@ -24,6 +25,7 @@ from atlas.deck import (
     ring_layer,
 )
 from atlas.exports import csv_bytes
+from atlas.framing import bounds_of, coordinates, fit_view
 from atlas.i18n import localized
 from atlas.labels import declutter
 from loaders import Tables
@@ -31,8 +33,9 @@ from ui import data
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
 from ui.widgets import (
-    legend,
+    labelled_legend,
     map_chart,
+    map_size,
     md_escape,
     selection_details,
     sources_list,
@@ -164,15 +167,14 @@ overrides = {
 }
 consignment = cmp.Consignment(teu=float(amount)) if unit == "teu" else cmp.Consignment(tonnes=float(amount))
 
-default_view = "asia" if "kolkata" in (origin, destination) else "tonkin"
-view_name, view = view_picker("compare", default_view, t)
+view_name, chosen_view = view_picker("compare", t)
 write_query_params(
     {
         "from": origin,
         "to": destination,
         unit: f"{float(amount):g}",
         "set": ",".join(f"{k}:{v:g}" for k, v in sorted(overrides.items())) or None,
-        "view": view_query_value(view_name, view),
+        "view": view_query_value(view_name, chosen_view),
     }
 )
 
@@ -212,7 +214,11 @@ def vessel_text(vessel: cmp.VesselPosition, place: str) -> str:
 
 
 content = cmp.compare_map_content(tables, comparison, lang, vessels=vessels, vessel_text=vessel_text)
-label_records = declutter(content["places"], view)
+size = map_size()
+# Without a chosen view, the map fits every option it draws (atlas.framing, as on the other maps).
+drawn = bounds_of(coordinates([*content["paths"], *content["places"]]))
+view = chosen_view or fit_view(drawn, *size, padding_px=FIT_PADDING_PX)
+label_records = declutter(content["places"], view, frame_px=size)
 deck_layers = [
     *basemap_layers(basemap_detail(view)),
     path_layer("compare-routes", content["paths"], width_px=4.0),
@@ -223,7 +229,7 @@ deck_layers = [
 map_column, detail_column = st.columns([3, 1])
 with map_column:
     selected = map_chart(build_deck(deck_layers, view, online_tiles=online_tiles()), "compare")
-    legend(
+    labelled_legend(
         [
             (labels[o.option_id], cmp.OPTION_COLOURS[i % len(cmp.OPTION_COLOURS)], "line")
             for i, o in enumerate(comparison.options)

@@ -19,9 +19,11 @@ from ui import data
 from ui.presentation import go_to, hide_chrome, plain_markdown, set_language, tour_for, tour_pdf
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
-from ui.widgets import MAP_HEIGHT_PX, legend
+from ui.widgets import legend
 
 DEFAULT_TOUR = "story"
+# Half of a 1280-px projector, and short enough that the controls, the map and its legend fit 720 px.
+TOUR_MAP_PX = (600.0, 440.0)
 
 lang = language()
 t = data.translator(lang)
@@ -86,13 +88,13 @@ with st.container(key="tour-controls", horizontal=True, vertical_alignment="cent
         st.page_link(**exit_link)
 
 content = data.content(scene_spec(scene, lang))
-view = content.view()
+view = content.view(TOUR_MAP_PX)
 with st.container(key="tour-stage"):
-    map_column, text_column = st.columns([5, 3], gap="large")
+    map_column, text_column = st.columns([1, 1], gap="medium")
     with map_column:
         st.pydeck_chart(
-            content_deck(content, view, online_tiles=online_tiles()),
-            height=MAP_HEIGHT_PX,
+            content_deck(content, view, online_tiles=online_tiles(), frame_px=TOUR_MAP_PX),
+            height=int(TOUR_MAP_PX[1]),
             key=f"tour-map-{tour_id}-{number_shown}",
         )
         legend(content.legend, t)

@@ -15,23 +15,31 @@ from .i18n import Translator, nfc
 
 def legend_html(items: Sequence[LegendItem], t: Translator, *, css_class: str = "atlas-legend") -> str:
     """Swatches drawn as the map draws them: solid or dashed lines, filled or hollow dots, rings."""
+    return labelled_legend_html([(t(item.key), item.colour, item.shape) for item in items], css_class=css_class)
+
+
+def labelled_legend_html(
+    items: Sequence[tuple[str, Sequence[int], str]], *, css_class: str = "atlas-legend"
+) -> str:
+    """The same swatches for (label, colour, shape) items whose labels are already text (the options
+    of a comparison are named from the data, not from translation keys)."""
     chips = []
-    for item in items:
-        colour = style.hex_colour(list(item.colour))
-        if item.shape in ("line", "dashed"):
-            border = "dashed" if item.shape == "dashed" else "solid"
+    for label, colour_rgba, shape in items:
+        colour = style.hex_colour(list(colour_rgba))
+        if shape in ("line", "dashed"):
+            border = "dashed" if shape == "dashed" else "solid"
             mark = (
                 f'<span style="display:inline-block;width:26px;border-top:4px {border} {colour};'
                 'vertical-align:middle"></span>'
             )
         else:
-            fill = colour if item.shape == "dot" else "#ffffff" if item.shape == "hollow" else "transparent"
+            fill = colour if shape == "dot" else "#ffffff" if shape == "hollow" else "transparent"
             mark = (
                 '<span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
                 f'border:2px solid {colour};background:{fill};vertical-align:middle"></span>'
             )
         chips.append(
             f'<span class="chip" style="margin-right:14px;white-space:nowrap">'
-            f"{mark} {escape(nfc(t(item.key)))}</span>"
+            f"{mark} {escape(nfc(label))}</span>"
         )
     return f'<div class="{css_class}" style="line-height:2">{"".join(chips)}</div>' if chips else ""

@@ -28,10 +28,10 @@ PRESENTATION_CSS = """
 #MainMenu,
 footer { display: none !important; }
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff; color: #000000; }
-[data-testid="stMainBlockContainer"] { padding: 1rem 2rem 1rem 2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding: 0.6rem 1.5rem 0.4rem 1.5rem; max-width: 100%; }
 .st-key-tour-controls button,
 .st-key-tour-controls a {
-  min-height: 3.4rem; padding: 0.3rem 1.4rem; border: 3px solid #000000; border-radius: 0.4rem;
+  min-height: 2.8rem; padding: 0.2rem 1.2rem; border: 3px solid #000000; border-radius: 0.4rem;
   background: #ffffff; color: #000000;
 }
 .st-key-tour-controls button p,
@@ -47,10 +47,18 @@ footer { display: none !important; }
 .st-key-tour-languages button:disabled { opacity: 1 !important; background: #000000 !important; }
 .st-key-tour-languages button:disabled p { color: #ffffff !important; }
 .st-key-tour-counter p { font-size: 1.8rem; font-weight: 800; color: #000000; margin: 0; }
-.st-key-tour-title h1 { font-size: 3.2rem; font-weight: 800; line-height: 1.1; color: #000000; }
-.st-key-tour-caption p { font-size: 2rem; line-height: 1.35; color: #000000; }
-.st-key-tour-notes p { font-size: 1.3rem; line-height: 1.35; color: #1e1e1e; }
-.st-key-tour-stage .atlas-legend { font-size: 1.25rem; color: #000000; }
+/* Sized so that every scene (map, title, caption, legend, sources) fits a 1280 × 720 projector
+   without scrolling; larger screens get larger type. */
+.st-key-tour-title h1 { font-size: 2.2rem; font-weight: 800; line-height: 1.1; color: #000000; padding: 0; }
+.st-key-tour-caption p { font-size: 1.3rem; line-height: 1.35; color: #000000; }
+.st-key-tour-notes p { font-size: 1rem; line-height: 1.3; color: #1e1e1e; margin-bottom: 0.3rem; }
+.st-key-tour-stage .atlas-legend { font-size: 1rem; line-height: 1.6 !important; color: #000000; }
+@media (min-height: 1000px) and (min-width: 1800px) {
+  .st-key-tour-title h1 { font-size: 3rem; }
+  .st-key-tour-caption p { font-size: 1.8rem; }
+  .st-key-tour-notes p { font-size: 1.25rem; }
+  .st-key-tour-stage .atlas-legend { font-size: 1.25rem; }
+}
 [data-testid="stDeckGlJsonChart"] { border: 2px solid #000000; }
 </style>
 """

@@ -15,7 +15,7 @@ from atlas.content import MAP_SIZE_PX, PHONE_MAP_PX, SCREEN_MAP_PX, LegendItem, 
 from atlas.deck import content_deck
 from atlas.i18n import Translator, localized
 from atlas.layers import figure_text, source_label
-from atlas.legend import legend_html
+from atlas.legend import labelled_legend_html, legend_html
 from atlas.numbers import number
 from atlas.spec import FIT, MapSpec, parse_view_value
 from atlas.status_text import status_with_as_of
@@ -39,6 +39,13 @@ def show_data_problems(problems: Sequence[Problem]) -> None:
 def legend(items: Sequence[LegendItem], t: Translator) -> None:
     """The map's legend: exactly the content's items (what is drawn), as swatches."""
     html = legend_html(items, t)
+    if html:
+        st.markdown(html, unsafe_allow_html=True)
+
+
+def labelled_legend(items: Sequence[tuple[str, Sequence[int], str]]) -> None:
+    """A legend whose labels are already text (e.g. the options of a comparison), escaped."""
+    html = labelled_legend_html(items)
     if html:
         st.markdown(html, unsafe_allow_html=True)
 
