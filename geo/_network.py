@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import searoute
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
@@ -58,7 +57,10 @@ class Network:
 
 
 def network() -> Network:
-    """searoute's network (loaded once by searoute, converted once here)."""
+    """searoute's network (loaded once by searoute, converted once here). searoute is imported on
+    first use: a process whose routes all come from the disk cache never needs it."""
+    import searoute
+
     return _network_of(searoute.setup_M())
 
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal, get_args
 
-import searoute
 import shapely
 from shapely.geometry import LineString, MultiLineString
 from shapely.geometry.base import BaseGeometry
@@ -253,6 +252,17 @@ def _route_path(origin: LonLat, destination: LonLat, closed: tuple[str, ...]) ->
     return path
 
 
+# The measured lengths of a path, stored as plain numbers in a snapshot.
+_PATH_KM_FIELDS: tuple[str, ...] = (
+    "origin_gap_km",
+    "destination_gap_km",
+    "river_km",
+    "coastal_km",
+    "origin_network_km",
+    "destination_network_km",
+)
+
+
 def route_paths_snapshot() -> dict[str, Any]:
     """Every speed-independent leg path known to this process, and the passage positions the
     detour ratios use, as JSON-able data for `preload_route_paths`."""
@@ -266,8 +276,9 @@ def route_paths_snapshot() -> dict[str, Any]:
             "coords": [list(point) for point in path.coords],
             "passages": list(path.passages),
             "method": path.method,
-            "origin_gap_km": path.origin_gap_km,
-            "destination_gap_km": path.destination_gap_km,
+            "coastline": list(path.coastline),
+            "via_network": path.via_network,
+            **{name: getattr(path, name) for name in _PATH_KM_FIELDS},
         }
         for (origin, destination, closed), path in items
     ]
@@ -293,9 +304,14 @@ def preload_route_paths(snapshot: dict[str, Any]) -> int:
             raise ValueError("a route needs at least two points")
         key = (_as_point(record["origin"]), _as_point(record["destination"]),
                tuple(str(name) for name in record["closed"]))
-        passages = tuple(str(name) for name in record["passages"])
-        parsed[key] = _Path(coords, passages, method,
-                            float(record["origin_gap_km"]), float(record["destination_gap_km"]))
+        parsed[key] = _Path(
+            coords=coords,
+            passages=tuple(str(name) for name in record["passages"]),
+            method=method,
+            coastline=tuple(str(name) for name in record["coastline"]),
+            via_network=bool(record["via_network"]),
+            **{name: float(record[name]) for name in _PATH_KM_FIELDS},
+        )
     locations = {str(name): _as_point(point) for name, point in snapshot["passage_locations"].items()}
     if any(name not in locations for path in parsed.values() for name in path.passages):
         raise ValueError("a route passes a passage whose position is not given")
@@ -574,6 +590,9 @@ def passage_locations() -> dict[str, LonLat]:
 
 
 def _locate_passages() -> dict[str, LonLat]:
+    # Imported on first use: a process whose routes all come from the disk cache never needs searoute
+    # (0.7 s with networkx).
+    import searoute
 
     graph = searoute.setup_M()
     sums: dict[str, list[float]] = {}
@@ -610,6 +629,7 @@ CANALS: tuple[str, ...] = ("panama", "suez")
 
 def canal_zones(buffer_km: float = 20.0) -> BaseGeometry:
     """Area within ``buffer_km`` of searoute's Suez and Panama edges, to exempt from land checks."""
+    import searoute  # see _locate_passages
 
     graph = searoute.setup_M()
     edges = [

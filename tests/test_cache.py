@@ -41,8 +41,8 @@ def validations(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 def test_the_second_load_takes_validation_from_disk(cache_dir: Path, minimal_data_dir: Path,
                                                     validations: list[Path]) -> None:
-    first = loaders.load_all(minimal_data_dir, geography=False)
-    second = loaders.load_all(minimal_data_dir, geography=False)
+    first = loaders.load_all(minimal_data_dir, geography=False, interface=False)
+    second = loaders.load_all(minimal_data_dir, geography=False, interface=False)
     assert first.tables is not None and second.tables is not None
     assert len(validations) == 1
     assert len(list(cache_dir.glob("validation-*.json"))) == 1
@@ -50,33 +50,33 @@ def test_the_second_load_takes_validation_from_disk(cache_dir: Path, minimal_dat
 
 def test_a_changed_csv_is_validated_again(cache_dir: Path, minimal_data_dir: Path,
                                           validations: list[Path]) -> None:
-    assert loaders.load_all(minimal_data_dir, geography=False).tables is not None
+    assert loaders.load_all(minimal_data_dir, geography=False, interface=False).tables is not None
     places = minimal_data_dir / "places.csv"
     text = places.read_text(encoding="utf-8")
     assert text.count(",20.83601,") == 1  # Tan Vu's latitude, row 2
     places.write_text(text.replace(",20.83601,", ",north,"), encoding="utf-8")
 
-    result = loaders.load_all(minimal_data_dir, geography=False)
+    result = loaders.load_all(minimal_data_dir, geography=False, interface=False)
     assert len(validations) == 2
     assert result.tables is None
     assert any(p.file == "places.csv" and p.row == 2 and p.field == "lat_deg" for p in result.problems)
     # The bad data's problems are cached too, under their own key (replacing the stale entry): no third
     # validation.
-    assert loaders.load_all(minimal_data_dir, geography=False).problems == result.problems
+    assert loaders.load_all(minimal_data_dir, geography=False, interface=False).problems == result.problems
     assert len(validations) == 2
     assert len(list(cache_dir.glob("validation-*.json"))) == 1
 
 
 def test_a_corrupt_entry_is_a_miss_not_a_crash(cache_dir: Path, minimal_data_dir: Path,
                                                validations: list[Path]) -> None:
-    loaders.load_all(minimal_data_dir, geography=False)
+    loaders.load_all(minimal_data_dir, geography=False, interface=False)
     (entry,) = cache_dir.glob("validation-*.json")
     for garbage in (b"\x00\xff not json", b'{"key": "other", "value": []}', b'{"key": 1}', b""):
         entry.write_bytes(garbage)
-        assert loaders.load_all(minimal_data_dir, geography=False).tables is not None
+        assert loaders.load_all(minimal_data_dir, geography=False, interface=False).tables is not None
     key = entry.read_text(encoding="utf-8")  # rewritten by the last miss
     entry.write_text(key.replace('"value":[]', '"value":[["places.csv","two",null,"x","y"]]'))
-    assert loaders.load_all(minimal_data_dir, geography=False).tables is not None
+    assert loaders.load_all(minimal_data_dir, geography=False, interface=False).tables is not None
     assert len(validations) == 6
 
 
@@ -85,7 +85,7 @@ def test_an_unwritable_cache_directory_only_costs_time(tmp_path: Path, minimal_d
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the cache directory should be")
     monkeypatch.setenv(cache.CACHE_DIR_ENV, str(blocker))
-    assert loaders.load_all(minimal_data_dir, geography=False).tables is not None
+    assert loaders.load_all(minimal_data_dir, geography=False, interface=False).tables is not None
     assert not cache.write_entry("validation", "k" * 64, [])
 
 
@@ -93,7 +93,7 @@ def test_switched_off_means_no_files(tmp_path: Path, minimal_data_dir: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(cache.CACHE_DIR_ENV, "off")
     monkeypatch.chdir(tmp_path)
-    assert loaders.load_all(minimal_data_dir, geography=False).tables is not None
+    assert loaders.load_all(minimal_data_dir, geography=False, interface=False).tables is not None
     assert cache.cache_dir() is None
     assert not cache.write_entry("validation", "k" * 64, [])
 
@@ -147,7 +147,9 @@ def test_a_corrupt_routes_entry_seeds_nothing(cache_dir: Path, clean_routes: Non
 
 def test_preload_rejects_malformed_records(clean_routes: None) -> None:
     record = {"origin": [1, 2], "destination": [3, 4], "closed": [], "coords": [[1, 2], [3, 4]],
-              "passages": [], "method": "searoute", "origin_gap_km": 0.0, "destination_gap_km": 0.0}
+              "passages": [], "method": "searoute", "coastline": [], "via_network": True,
+              "origin_gap_km": 0.0, "destination_gap_km": 0.0, "river_km": 0.0, "coastal_km": 0.0,
+              "origin_network_km": 0.0, "destination_network_km": 0.0}
     assert geo.preload_route_paths({"paths": [record], "passage_locations": {}}) == 1
     geo.clear_route_cache()
     for broken in ({**record, "origin": [500, 2]}, {**record, "coords": [[1, 2]]},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 
@@ -16,7 +17,7 @@ from loaders.freshness import freshness_summary, stale_statuses, status_tables
 
 @pytest.fixture
 def minimal_tables(minimal_data_dir) -> loaders.Tables:
-    result = loaders.load_all(minimal_data_dir, geography=False)
+    result = loaders.load_all(minimal_data_dir, geography=False, interface=False)
     assert result.problems == ()
     return result.tables
 
@@ -110,7 +111,7 @@ def test_cli_lists_stale_statuses_as_warnings_and_exits_zero() -> None:
     completed = _run_cli("--stale", "365")
     assert completed.returncode == 0, completed.stdout + completed.stderr
     lines = completed.stdout.splitlines()
-    assert lines[0].endswith("all 11 tables valid")
+    assert re.search(r"all \d+ tables valid$", lines[0]), lines[0]
     warnings = [line for line in lines if line.startswith("warning: ")]
     assert warnings, "the 2023 statuses of Bình Nghi and Pò Nhùng are older than 365 days"
     expected = "binh_nghi__pingerguan: status 'suspended' dated 2023-10-31"

@@ -160,7 +160,7 @@ def test_searoute_failure_falls_back_to_a_great_circle(monkeypatch):
         raise RuntimeError("network unavailable")
 
     # The route engine reads searoute's network through setup_M (and no longer calls searoute()).
-    monkeypatch.setattr(_sea.searoute, "setup_M", broken)
+    monkeypatch.setattr(searoute, "setup_M", broken)
     # Points used by no other test, so the route cache cannot answer for the broken searoute.
     origin, destination = (150.5, -35.5), (171.5, -41.5)
     route = geo.sea_route(origin, destination)
