@@ -10,6 +10,7 @@ emoji font that projector laptops often lack.
 import streamlit as st
 
 import geo
+from atlas.deck import LABEL_FONT_FACE_CSS
 from ui import data, startup
 from ui.auth import require_sign_in
 from ui.errors import incidents_reported
@@ -17,6 +18,8 @@ from ui.sidebar import render_sidebar
 from ui.state import load_query_params_once
 
 st.set_page_config(page_title="Corridor Atlas", layout="wide")
+# Map labels take their "J" from this face: deck.gl's font atlas cuts Noto Sans's (atlas/deck.py).
+st.html(f"<style>{LABEL_FONT_FACE_CSS}</style>")
 # An exception anywhere below is logged with an incident id; the visitor sees only that id.
 with incidents_reported():
     # Before anything else: a visitor who is not admitted sees only the sign-in prompt, no data.

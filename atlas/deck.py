@@ -41,7 +41,26 @@ LAYER_IDS = (
     "compare-vessels",
 )
 
-LABEL_FONT = "'Noto Sans, Noto Sans CJK SC, Noto Sans SC, Arial Unicode MS, sans-serif'"
+# Why labels take their "J" from another face. deck.gl's font atlas (FontAtlasManager in @deck.gl/layers
+# 9.x, the same code in Streamlit's and in pydeck's bundle) gives each glyph a cell
+# ceil(actualBoundingBoxRight - actualBoundingBoxLeft) wide and draws the glyph at the cell's left edge.
+# A glyph whose ink starts left of its origin (actualBoundingBoxLeft > 0) loses that overhang on the left
+# and as much again on the right. Noto Sans "J" reaches 5 of 64 px left of its origin: its cell is 7 px
+# for 17 px of ink, the stem falls outside, and "New Jersey" reads "New ,ersey" (73 % of the J's ink is
+# lost; no "Missing character" is logged). No TextLayer prop reaches this: `fontSettings.buffer` only pads
+# between cells, and `sdf` measures the same way. So "J" (U+004A, the one letter of our labels that Noto
+# Sans overhangs by more than a pixel) comes from a face whose J starts at its origin: Noto Sans CJK's
+# Latin J (local font, loaded as soon as a canvas asks for it). Everything else stays Noto Sans.
+# The page must carry LABEL_FONT_FACE_CSS (app.py and the HTML export do); without it, or without Noto
+# Sans CJK, the family is skipped and the stack is the plain Noto Sans one.
+# tests/browser/test_label_glyphs.py checks every label character in deck.gl's real atlas.
+LABEL_J_FAMILY = "Corridor Atlas J"
+LABEL_FONT_FACE_CSS = (
+    f"@font-face {{ font-family: '{LABEL_J_FAMILY}'; "
+    "src: local('Noto Sans CJK SC'), local('NotoSansCJKsc-Regular'), local('Noto Sans CJK JP'), "
+    "local('NotoSansCJKjp-Regular'); unicode-range: U+004A; }"
+)
+LABEL_FONT = f"'{LABEL_J_FAMILY}, Noto Sans, Noto Sans CJK SC, Noto Sans SC, Arial Unicode MS, sans-serif'"
 _PATH_STYLE = {"@@type": "PathStyleExtension", "dash": True}
 # Covers the world once; the repeating MapView draws it again east and west.
 _WORLD = [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]

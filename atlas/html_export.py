@@ -31,7 +31,7 @@ from loaders import Tables, basemap
 
 from . import style
 from .content import MapContent
-from .deck import content_deck
+from .deck import LABEL_FONT_FACE_CSS, content_deck
 from .exports import content_sources_note
 from .i18n import Translator, nfc
 from .legend import legend_html
@@ -68,6 +68,7 @@ _PAGE = """<!DOCTYPE html>
 <meta name="generator" content="Corridor Atlas">
 <title>{title}</title>
 <style>
+{label_font_face}
 html, body {{ margin: 0; padding: 0; height: 100%; overflow: hidden;
   font-family: "Noto Sans", "Noto Sans CJK SC", "Segoe UI", Arial, sans-serif; color: #1e1e1e; }}
 #deck-container {{ position: absolute; inset: 0; background: {sea}; }}
@@ -273,6 +274,8 @@ def deck_html(
     return _PAGE.format(
         lang=escape(language),
         csp=csp,
+        # The map labels' "J" face (see atlas.deck.LABEL_FONT_FACE_CSS).
+        label_font_face=LABEL_FONT_FACE_CSS,
         title=escape(nfc(title)),
         subtitle=f"<p>{escape(nfc(subtitle))}</p>" if subtitle else "",
         sea=style.hex_colour(style.SEA_FILL),
