@@ -4,7 +4,9 @@
 
 Baseline: one plain ``searoute.searoute`` call per leg (no cache, no refinement), the same legs.
 Cold: geo's caches cleared; warm: the same legs again (median of N runs). Both sides share the
-already-loaded searoute graph, whose one-off load time is printed separately.
+already-loaded searoute graph and geo's coastline, whose one-off load times are printed separately.
+Besides the curated services, the legs include the same rotations with their stops moved to the
+UN/LOCODE positions of the golden cases (ports the coastal router has never seen).
 """
 
 from __future__ import annotations
@@ -43,6 +45,19 @@ def curated_legs() -> list[Leg]:
     return legs
 
 
+UNCURATED_STOPS: tuple[tuple[float, float], ...] = (
+    # tests/data/input/beibu_rotation_locode_positions.geojson and issue14_qinzhou_new_user_position.
+    (108.583, 21.733),
+    (106.740417, 20.908991),
+    (88.34332, 22.567577),
+)
+
+
+def uncurated_legs() -> list[Leg]:
+    stops = UNCURATED_STOPS
+    return [(a, b) for a, b in zip(stops, [*stops[1:], stops[0]], strict=True)]
+
+
 def run_baseline(legs: Sequence[Leg], closed: tuple[str, ...]) -> None:
     restrictions = list(geo.restrictions_for(closed))
     for origin, destination in legs:
@@ -71,8 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs per warm timing (median)")
     args = parser.parse_args(argv)
 
-    legs = curated_legs()
+    legs = curated_legs() + uncurated_legs()
     load = seconds(lambda: (searoute.setup_M(), searoute.setup_P(), geo.passage_locations()))
+    coastline_load = seconds(geo.default_coastline)
     geo.clear_route_cache()
 
     rows = []
@@ -85,7 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     totals = tuple(sum(row[i] for row in rows) for i in range(1, 5))
     rows.append(("all", *totals))
 
-    print(f"{len(legs)} legs x {len(SCENARIOS)} scenarios; searoute graph load (shared): {load:.3f} s")
+    print(
+        f"{len(legs)} legs x {len(SCENARIOS)} scenarios; searoute graph load (shared): {load:.3f} s; "
+        f"coastline load (geo only, once per process): {coastline_load:.3f} s"
+    )
     header = (
         "scenario",
         "base cold s",

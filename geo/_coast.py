@@ -192,12 +192,17 @@ def nearest_listed_port(point: LonLat) -> ListedPort:
     return ListedPort(names[index][0], names[index][1], nearest, great_circle_km(point, nearest))
 
 
-def _polygons(geometry: BaseGeometry) -> tuple[Polygon, ...]:
-    return tuple(p for p in shapely.get_parts(geometry) if isinstance(p, Polygon) and not p.is_empty)
+LandInput = BaseGeometry | Sequence[BaseGeometry]
 
 
-def coastline_from(fine: BaseGeometry, fine_windows: Sequence[Bounds], coarse: BaseGeometry) -> Coastline:
-    """A coastline from two land geometries (any mix of polygons and multipolygons)."""
+def _polygons(geometry: LandInput) -> tuple[Polygon, ...]:
+    parts = shapely.get_parts(np.asarray(geometry if isinstance(geometry, Sequence) else [geometry]))
+    return tuple(p for p in parts if isinstance(p, Polygon) and not p.is_empty)
+
+
+def coastline_from(fine: LandInput, fine_windows: Sequence[Bounds], coarse: LandInput) -> Coastline:
+    """A coastline from land geometries: polygons, multipolygons or sequences of them, which need not
+    be unioned (the land of one layer does not overlap itself)."""
     return Coastline(_polygons(fine), tuple(tuple(map(float, b)) for b in fine_windows), _polygons(coarse))  # type: ignore[arg-type]
 
 

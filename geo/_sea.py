@@ -72,7 +72,7 @@ RIVER_PORT_MAX_KM = 150.0
 LISTED_PORT_MATCH_KM = 10.0
 """An endpoint is a listed port when searoute's UN/LOCODE port list has one within this distance."""
 
-ACCESS_WINDOWS: tuple[tuple[float, float], ...] = ((250.0, 1.0), (800.0, 3.0))
+ACCESS_WINDOWS: tuple[tuple[float, float], ...] = ((150.0, 1.0), (400.0, 2.0), (800.0, 4.0))
 """(half size, cell size) in km of the rasters tried, in order, to join an endpoint to the network:
 searoute's nodes are 20-200 km apart along coasts; open-ocean points need the larger window."""
 COARSE_CELL_FACTOR = 2.0
@@ -375,13 +375,13 @@ def _route_path_forward(origin: LonLat, destination: LonLat, closed: tuple[str, 
         coords = [origin, *direct.coords, destination]
         coastal_km = path_length_km(direct.coords)
     else:
+        assert net is not None
         first, last = path.nodes[0], path.nodes[-1]
         lead_in = start.taut_path(net.node(first), first, coastline)
         lead_out = list(reversed(end.taut_path(net.node(last), last, coastline)))
-        assert net is not None
-        ocean, _ = apply_patches(_smooth_ocean(net, path.nodes, coastline))
-        coords = [origin, *lead_in, *unwrap_longitudes(ocean)[1:-1], *lead_out, destination]
         coastal_km = path_length_km(lead_in) + path_length_km(lead_out)
+        sea, _ = apply_patches(_smooth(lead_in, net, path.nodes, lead_out, coastline))
+        coords = [origin, *sea, destination]
     passages = tuple(dict.fromkeys(p for p in path.passages if p in REPORTED_PASSAGES))
     return _finish(coords, passages, start, end, coastal_km, via_network=bool(path.nodes))
 
@@ -413,22 +413,29 @@ def _finish(
     )
 
 
-def _smooth_ocean(net: Network, nodes: Sequence[int], coastline: Coastline) -> list[tuple[float, float]]:
-    """The network path with its zig-zags pulled taut against the coastline.
+def _smooth(
+    lead_in: Sequence[LonLat],
+    net: Network,
+    nodes: Sequence[int],
+    lead_out: Sequence[LonLat],
+    coastline: Coastline,
+) -> list[tuple[float, float]]:
+    """The whole sea path (coastal lead-in, network, lead-out) with its zig-zags pulled taut.
 
     searoute's lanes bend at nodes placed for many routes at once; a single route that visits a node
-    only to turn back (Sunda → Kolkata with Malacca closed, past Sri Lanka's lanes) is straightened
-    where the straight line stays at sea. Nodes at the ends of passage edges (straits and canals) are
-    kept, so a straightened path never changes the passages it uses.
+    only to turn back (Sunda → Kolkata with Malacca closed, past Sri Lanka's lanes; a port whose
+    nearest lane runs the other way) is straightened where the straight line stays at sea. Nodes at
+    the ends of passage edges (straits and canals) are kept, so straightening never changes the
+    passages a route uses.
     """
-    coords = unwrap_longitudes(node_coords(net, nodes))
-    fixed = {0, len(nodes) - 1}
+    offset = len(lead_in) - 1
+    coords = unwrap_longitudes([*lead_in, *node_coords(net, nodes)[1:-1], *lead_out])
+    fixed = {0, len(coords) - 1}
     for i, (a, b) in enumerate(itertools.pairwise(nodes)):
         if (a, b) in net.passage_of:
-            fixed.update((i, i + 1))
-    cuts = sorted(fixed)
+            fixed.update((offset + i, offset + i + 1))
     smoothed: list[tuple[float, float]] = [coords[0]]
-    for lo, hi in itertools.pairwise(cuts):
+    for lo, hi in itertools.pairwise(sorted(fixed)):
         piece = coords[lo : hi + 1]
         lons = [lon for lon, _ in piece]
         if hi - lo < 2 or min(lons) < -180.0 or max(lons) > 180.0:

@@ -179,3 +179,18 @@ def test_patched_route_avoids_isla_guadalupe():
     pacific = shapely.clip_by_rect(route.geometry, -125.0, 25.0, -115.0, 35.0)
     assert not pacific.is_empty
     assert not pacific.intersects(land_union("50m"))
+
+
+# atlas/layers.py draws sea legs simplified by these tolerances (degrees): world and region zooms.
+DISPLAY_TOLERANCES_DEG = (0.05, 0.005)
+
+
+@pytest.mark.parametrize("tolerance_deg", DISPLAY_TOLERANCES_DEG)
+def test_drawn_gulf_legs_enter_land_no_deeper_than_the_display_tolerance(tolerance_deg, land_10m):
+    """Douglas-Peucker may cut a headland by up to its tolerance, which at the zoom it is used for is
+    about a pixel (0.05° at world zoom, 0.005° at regional zoom); the drawn line must never go deeper
+    into land than that."""
+    land = shapely.clip_by_rect(land_10m, 105.5, 19.5, 110.5, 22.5).buffer(-tolerance_deg)
+    for a, b in itertools.permutations(GULF_PORTS, 2):
+        drawn = geo.simplify_for_display(geo.sea_route(PORTS[a], PORTS[b]).geometry, tolerance_deg)
+        assert geo.land_crossing_km(drawn, land, endpoint_buffer_km=PORT_BUFFER_KM) == 0.0, (a, b)
