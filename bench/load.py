@@ -464,6 +464,10 @@ def measure_replicated(args: argparse.Namespace) -> tuple[LoadResult, LoadResult
         return direct, proxied, page_bytes
     finally:
         if front is not None:
+            # Replicas called down or up by the proxy's health checks during the run.
+            changes = [line for line in front.log_path.read_text(errors="replace").splitlines()
+                       if " is DOWN" in line or " is UP" in line]
+            print(f"replica state changes seen by the proxy: {len(changes)}", *changes[:10], sep="\n  ")
             front.stop()
         for server in replicas:
             server.stop()
@@ -472,6 +476,8 @@ def measure_replicated(args: argparse.Namespace) -> tuple[LoadResult, LoadResult
 def _progress(label: str, result: LoadResult) -> None:
     print(f"{label}: {result.sessions} sessions, {len(result.runs)} runs, {len(result.errors)} errors, "
           f"p95 {result.percentile_ms(0.95):.0f} ms", flush=True)
+    for error, count in Counter(run.error for run in result.errors).most_common(5):
+        print(f"  {count} × {error}", flush=True)
 
 
 def bytes_over_the_wire(base_url: str) -> float:
@@ -499,9 +505,14 @@ def bytes_over_the_wire(base_url: str) -> float:
             cdp.on("Network.loadingFinished", on_response)
             cdp.on("Network.webSocketFrameReceived", on_frame)
             cdp.send("Network.enable")
-            app.goto("")
-            harness.wait_for_map(app.page, timeout_ms=120_000)
+            # Generous: on a saturated machine the first paint in software WebGL takes a minute.
+            app.goto("", wait=False, timeout_ms=180_000)
+            harness.wait_for_app(app.page, 180_000)
+            harness.wait_for_map(app.page, timeout_ms=180_000)
             app.close()
+        except Exception as error:  # a figure not measured is reported as n/a (and missed), not a crash
+            print(f"page bytes from {base_url} not measured: {type(error).__name__}: {error}"[:500])
+            return float("nan")
         finally:
             browser.close()
     print(f"page bytes from {base_url}: HTTP {received['http']:,}, WebSocket {received['websocket']:,}")

@@ -103,6 +103,14 @@ def test_health_checks_ask_streamlit() -> None:
     assert any("check" in args.split() for args in directive("default-server"))
 
 
+def test_a_busy_replica_keeps_its_viewers() -> None:
+    """A replica slow to answer its health check is not emptied: its viewers' sessions live there."""
+    timeouts = {args.split()[0]: seconds(args.split()[1]) for args in directive("timeout")}
+
+    assert "option persist" in CONFIG and "option redispatch" in CONFIG
+    assert timeouts["check"] >= 10
+
+
 def seconds(value: str) -> float:
     number, unit = re.fullmatch(r"(\d+)(ms|s|m|h|d)?", value).groups()
     return int(number) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 0.001}[unit]
