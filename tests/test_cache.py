@@ -180,3 +180,20 @@ def test_routes_from_disk_need_no_searoute_import(cache_dir: Path, clean_routes:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parents[1])
     assert done.stdout.strip() == "False"
+
+
+def test_warm_up_routes_every_service_and_saves_them(cache_dir: Path, clean_routes: None,
+                                                     minimal_data_dir: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from atlas import model
+
+    tables = loaders.load_all(minimal_data_dir, geography=False).tables
+    monkeypatch.setattr(startup, "WARM_DELAY_S", 0.0)
+    monkeypatch.setattr(startup, "WARM_SCENARIOS", ((),))
+    startup.warm_routes(tables)
+    (entry,) = cache_dir.glob("routes-*.json")
+    saved = json.loads(entry.read_text(encoding="utf-8"))["value"]["paths"]
+    legs = {(tuple(p["origin"]), tuple(p["destination"])) for p in saved}
+    for service_id in model.sea_services(tables):
+        for leg in model.plan_service(tables, service_id).rotation.legs:
+            assert (leg.origin, leg.destination) in legs

@@ -1,6 +1,7 @@
 """Start-up work done once per server process: sea routes read back from the disk cache before the
-first script needs them, and every service's routes computed in the background after the first run
-(then written to the cache), so the next visitor — and the next process — does not wait for searoute.
+first script needs them; after the first run, the routes it computed written to the cache at once and,
+WARM_DELAY_S later, every service's routes under the usual closures computed in the background (then
+written too), so the next visitor — and the next process — does not wait for searoute.
 
 Streamlit 1.67 runs nothing of the app before the first visitor's script run under `streamlit run`
 (only an `st.App` served through its ASGI mode has start-up hooks), so the first run triggers this.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import geo
@@ -23,6 +25,9 @@ WARM_UP_ENV = "CORRIDOR_ATLAS_WARM_UP"
 ROUTES_KIND = "routes"
 # The overview and the sea page open with no passage closed; these are the closures people try.
 WARM_SCENARIOS: tuple[tuple[str, ...], ...] = ((), ("red_sea",), ("malacca",), ("panama",))
+# The first visitor's browser is still drawing the map when their script run ends; routing at once
+# would take one of the two cores (and the GIL) from it and from their next reruns.
+WARM_DELAY_S = 20.0
 
 _lock = threading.Lock()
 _prepared = False
@@ -95,6 +100,7 @@ def warm_routes(tables: Tables) -> None:
     """Every sea service under every scenario in WARM_SCENARIOS (each leg is routed once per process
     and cached by geo), then the routes are written to the disk cache."""
     save_routes()  # the first page's routes at once: a server stopped soon after still keeps them
+    time.sleep(WARM_DELAY_S)
     for closed in WARM_SCENARIOS:
         for service_id in model.sea_services(tables):
             model.plan_service(tables, service_id, closed)
