@@ -32,6 +32,7 @@ from loaders import Tables
 from ui import data
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
+from ui.tables import data_table
 from ui.widgets import (
     labelled_legend,
     map_chart,
@@ -257,7 +258,7 @@ for option in comparison.options:
             t("compare.freight"): freight if option.mode == "air" else "✓",
         }
     )
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+data_table(pd.DataFrame(rows))
 
 # Option names are long ("Road · Hữu Nghị International Border Gate – …"): full width, room for them.
 AXIS = {"labelLimit": 420}
@@ -347,10 +348,7 @@ if sailing is not None:
             )
         )
         st.caption(t("compare.schedule.calendar"))
-        st.dataframe(
-            pd.DataFrame({t("compare.schedule.calendar"): [d.isoformat() for d in table.calendar]}),
-            hide_index=True,
-        )
+        data_table(pd.DataFrame({t("compare.schedule.calendar"): [d.isoformat() for d in table.calendar]}))
 
 with st.expander(t("compare.legs")):
     leg_rows = [
@@ -366,7 +364,7 @@ with st.expander(t("compare.legs")):
         for option in comparison.options
         for leg in option.legs
     ]
-    st.dataframe(pd.DataFrame(leg_rows), hide_index=True, width="stretch")
+    data_table(pd.DataFrame(leg_rows))
 
 st.caption(t("compare.download"))
 downloads = st.columns(3)
@@ -395,7 +393,7 @@ downloads[2].download_button(
 
 st.subheader(t("compare.used"))
 used_ids = list(dict.fromkeys(a for o in comparison.options for a in o.assumption_ids))
-st.dataframe(
+data_table(
     pd.DataFrame(
         [
             {
@@ -409,8 +407,6 @@ st.dataframe(
             for a in (comparison.assumptions[i] for i in used_ids)
         ]
     ),
-    hide_index=True,
-    width="stretch",
 )
 st.caption(t("compare.sources"))
 sources_list(

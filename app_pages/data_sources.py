@@ -40,7 +40,7 @@ today = dt.date.today()
 st.subheader(t("data.freshness"))
 st.caption(t("data.freshness_note", days=DEFAULT_MAX_AGE_DAYS))
 summary = freshness_summary(tables, today)
-st.dataframe(
+data_table(
     pd.DataFrame(
         {
             t("data.freshness_table"): [f"{entry.table}.csv" for entry in summary],
@@ -52,13 +52,10 @@ st.dataframe(
             ],
         }
     ),
-    hide_index=True,
-    width="stretch",
-    key="freshness_summary",
 )
 stale = stale_statuses(tables, today)
 if stale:
-    st.dataframe(
+    data_table(
         pd.DataFrame(
             {
                 t("data.freshness_table"): [f"{entry.table}.csv" for entry in stale],
@@ -70,9 +67,6 @@ if stale:
                 t("data.freshness_check"): [t("data.freshness_flag")] * len(stale),
             }
         ),
-        hide_index=True,
-        width="stretch",
-        key="freshness_stale",
     )
 else:
     st.success(t("data.freshness_all_current", days=DEFAULT_MAX_AGE_DAYS))
