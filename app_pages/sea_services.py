@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from atlas.compare import sea_co2e_kg
 from atlas.i18n import localized, short_label
 from atlas.model import DEFAULT_SPEED_KN, sea_services, service_row
 from atlas.numbers import compact, number, signed
@@ -61,7 +62,14 @@ def days(value: float) -> str:
     return t("unit.days_value", value=number(value, lang, 1))
 
 
-metrics = st.columns(4)
+metrics = st.columns(5)
+# CO₂e of one TEU carried the whole rotation, with the container-ship factor of data/assumptions.csv.
+co2e = sea_co2e_kg(tables, shown.rotation.distance_km)
+delta_co2e = (
+    t("unit.kg_co2e_value", value=signed(co2e - sea_co2e_kg(tables, baseline.rotation.distance_km), lang))
+    if scenario
+    else None
+)
 delta_nm = (
     t("unit.nm_value", value=signed(scenario.rotation.distance_nm - baseline.rotation.distance_nm, lang))
     if scenario
@@ -87,6 +95,13 @@ if shown.vessels_needed:
     metrics[3].metric(
         t("sea.vessels_needed"), number(shown.vessels_needed, lang), help=t("sea.vessels_needed.help")
     )
+metrics[4].metric(
+    t("sea.co2e_per_teu"),
+    t("unit.kg_co2e_value", value=number(co2e, lang)),
+    delta=delta_co2e,
+    delta_color="inverse",
+    help=t("sea.co2e_per_teu.help"),
+)
 
 view_name, view = view_picker("sea", t)
 spec = MapSpec(
