@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from atlas import export, html_export
-from atlas.spec import MapSpec
+from atlas.spec import MapSpec, spec_from_link
 from atlas.views import VIEW_PRESETS
 
 from .harness import ConsoleEntry, deck_errors, format_fractions, is_uniform, map_colour_fractions
@@ -152,3 +152,59 @@ def test_hostile_name_shows_as_text_in_its_tooltip(offline_page: OfflinePage) ->
     assert offline_page.page_errors == []
     assert csp_refusals(offline_page.console) == []
     assert offline_page.blocked == []
+
+
+EXPORT_LINKS = {
+    "overview": "/overview?lang=en",
+    "sea-what-if": "/sea_services?service=lane_haiphong_antwerp&closed=red_sea&lang=vi",
+    "border-gates": "/border_gates?lang=zh",
+    "partners": "/partners?lang=en",
+    "cargo": "/cargo?q=%E6%B7%80%E7%B2%89&lang=zh",
+}
+
+
+@pytest.mark.parametrize("link", EXPORT_LINKS.values(), ids=EXPORT_LINKS.keys())
+def test_every_map_kind_exports_an_html_file_that_paints_offline(
+    browser: Browser, tmp_path: Path, link: str
+) -> None:
+    """`python -m atlas.export LINK --format html` for each map kind: opened from file:// with the
+    network refused, it paints land and draws every layer of the content, labels included."""
+    path = tmp_path / "map.html"
+    path.write_bytes(export.export_link(link, "html"))
+    content = export.content_for(spec_from_link(link), export.embedded_tables())
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    blocked: list[str] = []
+    console: list[ConsoleEntry] = []
+
+    def refuse_network(route: Route) -> None:
+        if route.request.url.startswith(LOCAL_SCHEMES):
+            route.fallback()
+        else:
+            blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", refuse_network)
+    page = context.new_page()
+    page.on("console", lambda message: console.append(ConsoleEntry(message.type, message.text)))
+    try:
+        page.goto(path.as_uri(), wait_until="load")
+        canvas = page.locator("#deck-container canvas").first
+        canvas.wait_for(state="attached", timeout=TIMEOUT_S * 1000)
+        deadline, previous, png = time.monotonic() + TIMEOUT_S, None, b""
+        while time.monotonic() < deadline:
+            png = canvas.screenshot(animations="disabled")
+            if not is_uniform(png) and map_colour_fractions(png)["land"] > MIN_SHARE and png == previous:
+                break
+            previous = png
+            page.wait_for_timeout(250)
+        assert map_colour_fractions(png)["land"] > MIN_SHARE, format_fractions(map_colour_fractions(png))
+        loaded = set(
+            page.evaluate(
+                """() => window.corridorAtlasDeck.layerManager.getLayers()
+                    .filter((layer) => !layer.parent && layer.isLoaded).map((layer) => layer.id)"""
+            )
+        )
+        assert {layer.id for layer in content.layers} | {"basemap-land", "place-labels"} <= loaded
+        assert deck_errors(console) == [] and blocked == []
+    finally:
+        context.close()
