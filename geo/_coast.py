@@ -63,15 +63,13 @@ class Coastline:
         fine_cover = window.intersection(self._windows)
         if not fine_cover.is_empty:
             for index in self._fine_tree.query(fine_cover):
-                piece = self.fine[index].intersection(fine_cover)
-                if not piece.is_empty:
-                    pieces.append(piece)
+                pieces.extend(_polygons(self.fine[index].intersection(fine_cover)))
         coarse_cover = window.difference(self._windows)
         if not coarse_cover.is_empty:
             for index in self._coarse_tree.query(coarse_cover):
-                piece = self.coarse[index].intersection(coarse_cover)
-                if not piece.is_empty:
-                    pieces.append(piece)
+                pieces.extend(_polygons(self.coarse[index].intersection(coarse_cover)))
+        # Only areas: an intersection can also yield the lines or points where land touches a window's
+        # edge, which would stand in a route's way like a wall.
         land = shapely.union_all(pieces) if pieces else Polygon()
         shapely.prepare(land)
         return land

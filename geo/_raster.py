@@ -45,7 +45,8 @@ NEAR_SHORE_PENALTY = 2.0
 with distance: ships keep off the coast and out of island mazes (Hạ Long and Bái Tử Long bays, which
 the 1:10m coastline draws without most of their islets) unless the coast saves them much more."""
 PORT_ZONE_KM = 25.0
-"""No near-shore penalty within this distance of a route's endpoints: ports are on the coast."""
+"""No near-shore penalty within this distance of a route's endpoints (ports are on the coast), and
+only there may a path use cells that are partly land (`PARTLY_LAND_COST`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,11 +185,15 @@ def cost_field(grid: WaterGrid, start: tuple[int, int], ports: Sequence[tuple[in
     rows, cols = np.indices(grid.shape)
     cell_km_y = grid.dlat * KM_PER_DEG_LAT
     cell_km_x = grid.dlon * KM_PER_DEG_LAT * math.cos(math.radians((grid.bounds[1] + grid.bounds[3]) / 2.0))
+    in_port_zone = np.zeros(grid.shape, dtype=bool)
     for r, c in (start, *ports):
-        zone = np.hypot((rows - r) * cell_km_y, (cols - c) * cell_km_x) <= PORT_ZONE_KM
-        near[zone] = 0.0
+        in_port_zone |= np.hypot((rows - r) * cell_km_y, (cols - c) * cell_km_x) <= PORT_ZONE_KM
+    near[in_port_zone] = 0.0
     wet = grid.water if grid.wet is None else grid.wet
-    costs = np.where(wet, 1.0 + NEAR_SHORE_PENALTY * near, np.where(grid.water, PARTLY_LAND_COST, np.inf))
+    # Partly-land cells let a port out of a river or dock narrower than a cell; elsewhere they would
+    # let a route hop over a spit or a sandbar narrower than a cell, so there they are closed.
+    partly = grid.water & in_port_zone
+    costs = np.where(wet, 1.0 + NEAR_SHORE_PENALTY * near, np.where(partly, PARTLY_LAND_COST, np.inf))
     mid_lat = math.radians((grid.bounds[1] + grid.bounds[3]) / 2.0)
     sampling = (grid.dlat * KM_PER_DEG_LAT, grid.dlon * KM_PER_DEG_LAT * math.cos(mid_lat))
     mcp = MCP_Geometric(costs, fully_connected=True, sampling=sampling)
