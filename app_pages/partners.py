@@ -47,7 +47,8 @@ timeline = (
     .mark_circle(size=160)
     .encode(
         x=alt.X("when:T", title=t("partners.date")),
-        y=alt.Y("kind_label:N", title=None),
+        # Category names run to ~40 characters ("Memorandum of understanding"): never cut them.
+        y=alt.Y("kind_label:N", title=None, axis=alt.Axis(labelLimit=400)),
         color=alt.Color(
             "kind_label:N",
             legend=None,
