@@ -159,14 +159,15 @@ def csp_violations(app: harness.AppPage) -> list[str]:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("path", ["", "cargo?q=g%E1%BB%97"])
+@pytest.mark.parametrize("path", ["", "cargo?q=g%E1%BB%97", "partners"])
 def test_pages_draw_under_the_content_security_policy(deployment: Deployment, browser: Browser,
                                                       path: str) -> None:
-    """The overview's map paints and the cargo page's chart draws with nothing refused by the CSP."""
+    """The overview's and the cargo page's maps paint and the partners timeline (Vega) draws, with
+    nothing refused by the CSP."""
     app = harness.new_app_page(browser, deployment.url)
     try:
         app.goto(path)
-        if path:
+        if path == "partners":
             app.page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
         else:
             harness.wait_for_map(app.page)
