@@ -77,7 +77,9 @@ def test_story_speaks_every_language(story: Tour, language: str) -> None:
 
 
 def test_story_views_resolve(story: Tour) -> None:
-    assert story.scene(1).view_name == "world" and story.scene(1).view == VIEW_PRESETS["world"]
+    # "fit": the scene's map frames everything it draws (a what-if's detour round the Cape included).
+    assert story.scene(1).view_name == "fit" and story.scene(1).view is None
+    assert story.scene(3).view_name == "tonkin" and story.scene(3).view == VIEW_PRESETS["tonkin"]
     assert story.scene(5).view_name == "custom"
     assert story.scene(5).view == MapView(21.98, 106.70, 12.0)
 
