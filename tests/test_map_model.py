@@ -303,3 +303,21 @@ def test_cargo_search_for_nothing_says_so_and_dims_every_leg() -> None:
     assert "\\[Session expired\\]\\(https" in warning.value
     (routes,) = [layer for layer in deck_spec(at)["layers"] if layer["id"] == "sea-routes"]
     assert all(r["color"][3] < 255 for r in routes["data"])
+
+
+def test_the_page_offers_a_link_that_reopens_the_same_map() -> None:
+    at = open_app(
+        "sea_services.py", service="lane_haiphong_antwerp", closed="red_sea", lang="vi", view="suez"
+    )
+    assert not at.exception
+    (code,) = [c.value for c in at.code if "sea_services?" in c.value]
+    spec = spec_from_link(code)
+    assert (spec.kind, spec.service_id, spec.closed, spec.language, spec.view_name) == (
+        "sea_services",
+        "lane_haiphong_antwerp",
+        ("red_sea",),
+        "vi",
+        "suez",
+    )
+    again = open_app("sea_services.py", **dict(parse_qsl(urlsplit(code).query)))
+    assert deck_spec(again) == deck_spec(at)

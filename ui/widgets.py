@@ -212,5 +212,16 @@ def map_panel(
     deck = content_deck(content, view, online_tiles=online, frame_px=size)
     selected = map_chart(deck, page_key)
     legend(content.legend, t)
+    share_link(spec, t)
     export_panel(content, view, t)
     return content, selected
+
+
+def share_link(spec: MapSpec, t: Translator) -> None:
+    """The link to this map, ready to copy (st.code has a copy button). Streamlit does not report
+    the pan and zoom a visitor drags to, so the caption says which view the link keeps."""
+    base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
+    link = base + spec.link() if base.startswith("http") else spec.link()
+    with st.expander(t("share.heading")):
+        st.code(link, language=None, wrap_lines=True)
+        st.caption(t("share.note"))
