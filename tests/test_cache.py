@@ -187,7 +187,7 @@ def test_warm_up_routes_every_service_and_saves_them(cache_dir: Path, clean_rout
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from atlas import model
 
-    tables = loaders.load_all(minimal_data_dir, geography=False).tables
+    tables = loaders.load_all(minimal_data_dir, geography=False, interface=False).tables
     monkeypatch.setattr(startup, "WARM_DELAY_S", 0.0)
     monkeypatch.setattr(startup, "WARM_SCENARIOS", ((),))
     startup.warm_routes(tables)
