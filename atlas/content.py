@@ -25,6 +25,7 @@ from .framing import Bounds, bounds_of, coordinates, fit_view
 from .i18n import Translator, localized, place_label
 from .labels import declutter
 from .numbers import number
+from .search import folded, matches
 from .spec import MapSpec
 from .views import MapView
 
@@ -419,8 +420,6 @@ def cargo_direction(plan: model.ServicePlan, leg_index: int) -> str:
 def cargo_matches(cargo: pd.DataFrame, query: str) -> set[int]:
     """Index labels of the cargo rows a search finds: in any language or HS chapter, ignoring case,
     NFC/NFD and diacritics ("tinh bot" finds "tinh bột")."""
-    from .search import folded, matches
-
     needle = folded(query)
     if not needle:
         return set(cargo.index)

@@ -71,30 +71,6 @@ def declutter(
     return kept
 
 
-def label_boxes(
-    records: Sequence[dict[str, Any]], view: MapView, size_px: float = 13.0
-) -> list[tuple[float, float, float, float]]:
-    """The screen boxes (pixels, relative to the view centre) of placed labels — for checks."""
-    line_px = max(_LINE_PX, size_px * 1.45)
-    centre = project(view.longitude, view.latitude, view.zoom)
-    world_px = WORLD_PX_AT_ZOOM_0 * 2**view.zoom
-    boxes = []
-    for record in records:
-        x, y = project(record["position"][0], record["position"][1], view.zoom)
-        x -= round((x - centre[0]) / world_px) * world_px
-        width = text_width_px(record["label"], size_px)
-        left = x + record["offset"][0] if record["anchor"] == "start" else x + record["offset"][0] - width
-        boxes.append(
-            (
-                left - centre[0],
-                y - line_px / 2 - centre[1],
-                left + width - centre[0],
-                y + line_px / 2 - centre[1],
-            )
-        )
-    return boxes
-
-
 def _inside(
     box: tuple[float, float, float, float], centre: tuple[float, float], frame_px: tuple[float, float]
 ) -> bool:

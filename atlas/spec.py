@@ -134,7 +134,7 @@ def parse_query(value: str | None) -> str:
     return unicodedata.normalize("NFC", value or "")[:MAX_QUERY_CHARS]
 
 
-def parse_view_value(value: str | None, default: str = FIT) -> tuple[str, MapView | None]:
+def parse_view_value(value: str | None) -> tuple[str, MapView | None]:
     """`view=`: a preset, `lat,lon,zoom`, or nothing (fit the content)."""
     if not value or value == FIT:
         return FIT, None
