@@ -7,68 +7,31 @@ places, the consignment and every changed assumption (`from`, `to`, `teu` or `to
 import contextlib
 import datetime as dt
 import json
-import math
 
 import pandas as pd
 import streamlit as st
 
 from atlas import compare as cmp
-from atlas import overlay, style
-from atlas.content import FIT_PADDING_PX
-from atlas.deck import (
-    basemap_detail,
-    basemap_layers,
-    build_deck,
-    label_layer,
-    path_layer,
-    place_layer,
-    ring_layer,
-)
-from atlas.exports import csv_bytes
-from atlas.framing import bounds_of, coordinates, fit_view
+from atlas import style
+from atlas.content import OPTION_LEGEND_PREFIX
 from atlas.i18n import localized
-from atlas.labels import declutter
-from loaders import Tables
+from atlas.spec import MAX_AMOUNT, MapSpec, spec_from_params
 from ui import data
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
 from ui.tables import data_table
-from ui.widgets import (
-    labelled_legend,
-    map_chart,
-    map_size,
-    md_escape,
-    selection_details,
-    sources_list,
-    view_picker,
-    view_query_value,
-)
+from ui.widgets import map_panel, md_escape, selection_details, sources_list, view_picker
 
-curated = data.tables()
 lang = language()
 t = data.translator(lang)
-
-
-def with_uploads() -> Tables:
-    """The curated tables plus the places and services uploaded on "Your data" in this session.
-
-    The merged tables are kept per upload, so the comparison's lookups are built once for them.
-    """
-    result = st.session_state.get("yours_result")
-    if result is None or not result.ok or result.data is None:
-        return curated
-    digest = st.session_state.get("yours_digest")
-    kept = st.session_state.get("_compare_merged")
-    if kept is None or kept[0] != digest:
-        kept = (digest, overlay.merge_tables(curated, result.data))
-        st.session_state["_compare_merged"] = kept
-    return kept[1]
-
-
-tables = with_uploads()
+session = data.session_data()
+tables = session.tables if session is not None else data.tables()
 defaults = {a.assumption_id: a for a in cmp.Assumptions(tables.assumptions)}
 place_ids = list(tables.places["id"])
 place_rows = tables.places.set_index("id")
+# How far the ships move per step when the rotation plays, and how often a step is drawn.
+PLAY_STEP = dt.timedelta(days=1)
+PLAY_INTERVAL_S = 1.0
 
 
 def place_name(place_id: str) -> str:
@@ -76,26 +39,22 @@ def place_name(place_id: str) -> str:
 
 
 def read_link_once() -> None:
-    """Seed this page's widgets from a shared link, once per session."""
+    """Seed this page's widgets from a shared link, once per session (parsed as atlas.spec does)."""
     if st.session_state.get("_compare_link_read"):
         return
-    params = st.query_params
-    if params.get("from") in place_ids:
-        st.session_state["compare_from"] = params["from"]
-    if params.get("to") in place_ids:
-        st.session_state["compare_to"] = params["to"]
-    for unit in ("teu", "tonnes"):
-        with contextlib.suppress(ValueError, TypeError):
-            amount = float(params.get(unit, ""))
-            if math.isfinite(amount) and amount > 0:
-                st.session_state["compare_unit"] = unit
-                st.session_state["compare_amount"] = min(amount, 1e6)
-    for item in (params.get("set") or "").split(",")[:100]:
-        key, _, value = item.partition(":")
-        with contextlib.suppress(ValueError):
-            number = float(value)
-            if key in defaults and math.isfinite(number) and number >= 0:
-                st.session_state[f"compare_a_{key}"] = min(number, 1e6)
+    linked = spec_from_params("compare", st.query_params)
+    if linked.origin in place_ids:
+        st.session_state["compare_from"] = linked.origin
+    if linked.destination in place_ids:
+        st.session_state["compare_to"] = linked.destination
+    if "teu" in st.query_params or "tonnes" in st.query_params:
+        st.session_state["compare_unit"] = linked.unit
+        st.session_state["compare_amount"] = linked.amount
+    for key, value in linked.overrides:
+        if key in defaults:
+            st.session_state[f"compare_a_{key}"] = value
+    if linked.day is not None:
+        st.session_state["compare_day"] = linked.day
     st.session_state["_compare_link_read"] = True
 
 
@@ -109,6 +68,10 @@ def apply_preset() -> None:
 def reset_assumptions() -> None:
     for key in defaults:
         st.session_state[f"compare_a_{key}"] = defaults[key].value
+
+
+def toggle_play() -> None:
+    st.session_state["compare_playing"] = not st.session_state.get("compare_playing", False)
 
 
 read_link_once()
@@ -144,7 +107,7 @@ unit = controls[2].radio(
     format_func=lambda u: t(cmp.TEXT_KEYS["unit"][u]),
 )
 amount = controls[3].number_input(
-    t("compare.amount"), min_value=0.1, max_value=1e6, step=1.0, key="compare_amount"
+    t("compare.amount"), min_value=0.1, max_value=MAX_AMOUNT, step=1.0, key="compare_amount"
 )
 
 with st.expander(t("compare.assumptions")):
@@ -156,90 +119,88 @@ with st.expander(t("compare.assumptions")):
         columns[index % 3].number_input(
             f"{key} ({default.unit}) · {t(cmp.TEXT_KEYS['basis'][default.basis])}",
             min_value=0.0,
-            max_value=1e6,
+            max_value=MAX_AMOUNT,
             format="%g",
             key=f"compare_a_{key}",
             help=default.notes or None,
         )
-overrides = {
-    key: float(st.session_state[f"compare_a_{key}"])
-    for key, default in defaults.items()
-    if float(st.session_state[f"compare_a_{key}"]) != default.value
-}
-consignment = cmp.Consignment(teu=float(amount)) if unit == "teu" else cmp.Consignment(tonnes=float(amount))
-
-view_name, chosen_view = view_picker("compare", t)
-write_query_params(
-    {
-        "from": origin,
-        "to": destination,
-        unit: f"{float(amount):g}",
-        "set": ",".join(f"{k}:{v:g}" for k, v in sorted(overrides.items())) or None,
-        "view": view_query_value(view_name, chosen_view),
-    }
+overrides = tuple(
+    sorted(
+        (key, float(st.session_state[f"compare_a_{key}"]))
+        for key, default in defaults.items()
+        if float(st.session_state[f"compare_a_{key}"]) != default.value
+    )
 )
 
 if origin == destination:
     st.warning(t("compare.same_place"))
+    write_query_params({"from": origin, "to": destination})
     st.stop()
+
+view_name, chosen_view = view_picker("compare", t)
+today = dt.date.today()
+st.session_state.setdefault("compare_day", today)
+
+
+def comparison_spec() -> MapSpec:
+    """The deep-link state of this comparison: everything the map, table and files are made from."""
+    return MapSpec(
+        kind="compare",
+        language=lang,
+        origin=origin,
+        destination=destination,
+        unit=unit,
+        amount=float(amount),
+        overrides=overrides,
+        day=st.session_state["compare_day"],
+        view_name=view_name,
+        view=chosen_view,
+    )
+
+
 try:
-    comparison = cmp.compare(tables, origin, destination, consignment, overrides)
+    content = data.content(comparison_spec(), session)
 except cmp.CompareError as error:
     st.error(md_escape(str(error)))
     st.stop()
+comparison = content.comparison
 if not comparison.options:
     st.warning(t("compare.no_options"))
     st.stop()
+sailing = next((o for o in comparison.options if o.mode == "sea"), None)
+playing = bool(st.session_state.get("compare_playing")) and sailing is not None
 
-labels = {o.option_id: cmp.option_label(tables, o, lang, t(f"mode.{o.mode}")) for o in comparison.options}
+
+@st.fragment(run_every=PLAY_INTERVAL_S if playing else None)
+def comparison_map() -> None:
+    """The map (the ships move while the rotation plays: only this part reruns) and the clicked
+    place or leg beside it."""
+    if playing:
+        ready = st.session_state.get("compare_ready", today)
+        day = st.session_state["compare_day"] + PLAY_STEP
+        st.session_state["compare_day"] = day if day <= ready + dt.timedelta(weeks=12) else ready
+    spec = comparison_spec()
+    _, selected = map_panel(spec, "compare", t, online=online_tiles(), session=session)
+    if sailing is not None:
+        day = st.session_state["compare_day"]
+        st.caption(t("compare.schedule.day") + f" {day.isoformat()}")
+    selection_details(tables, selected, t, hint=False)
+    write_query_params(spec.query_params())
+
+
+comparison_map()
+
+labels = {
+    item.key.removeprefix(OPTION_LEGEND_PREFIX): item.text
+    for item in content.legend
+    if item.key.startswith(OPTION_LEGEND_PREFIX)
+}
 colours = {
-    o.option_id: style.hex_colour(cmp.OPTION_COLOURS[i % len(cmp.OPTION_COLOURS)])
-    for i, o in enumerate(comparison.options)
+    item.key.removeprefix(OPTION_LEGEND_PREFIX): style.hex_colour(list(item.colour))
+    for item in content.legend
+    if item.key.startswith(OPTION_LEGEND_PREFIX)
 }
 components = {c: t(cmp.TEXT_KEYS["component"][c]) for c in cmp.COMPONENTS}
-
-sailing = next((o for o in comparison.options if o.mode == "sea"), None)
-# The day slider sits under the sailings, below the map: its value from the last run places the ships.
-ship_day = st.session_state.get("compare_day") or dt.date.today()
-vessels = ()
-if sailing is not None:
-    with contextlib.suppress(cmp.CompareError):
-        vessels = cmp.vessel_positions(tables, sailing.via, ship_day, overrides)
-
-
-def vessel_text(vessel: cmp.VesselPosition, place: str) -> str:
-    # Literal keys, so the interface check sees which fields each text is given.
-    if vessel.status == "in_port":
-        return t("compare.vessel.in_port", n=vessel.vessel, place=place)
-    return t("compare.vessel.at_sea", n=vessel.vessel, place=place)
-
-
-content = cmp.compare_map_content(tables, comparison, lang, vessels=vessels, vessel_text=vessel_text)
-size = map_size()
-# Without a chosen view, the map fits every option it draws (atlas.framing, as on the other maps).
-drawn = bounds_of(coordinates([*content["paths"], *content["places"]]))
-view = chosen_view or fit_view(drawn, *size, padding_px=FIT_PADDING_PX)
-label_records = declutter(content["places"], view, frame_px=size)
-deck_layers = [
-    *basemap_layers(basemap_detail(view)),
-    path_layer("compare-routes", content["paths"], width_px=4.0),
-    place_layer(content["places"]),
-    label_layer(label_records, size_px=13),
-    ring_layer("compare-vessels", content["vessels"], line_width_px=3.0, pickable=True),
-]
-map_column, detail_column = st.columns([3, 1])
-with map_column:
-    selected = map_chart(build_deck(deck_layers, view, online_tiles=online_tiles()), "compare")
-    labelled_legend(
-        [
-            (labels[o.option_id], cmp.OPTION_COLOURS[i % len(cmp.OPTION_COLOURS)], "line")
-            for i, o in enumerate(comparison.options)
-        ]
-        + [(t("compare.estimate"), style.GREY, "dashed")]
-        + ([(t("compare.vessel.legend"), style.BLACK, "ring")] if content["vessels"] else [])
-    )
-with detail_column:
-    selection_details(tables, selected, t, hint=False)
 
 st.subheader(t("compare.options"))
 rows = []
@@ -325,13 +286,19 @@ charts[1].vega_lite_chart(
 
 if sailing is not None:
     st.subheader(t("compare.schedule"))
-    ready = st.date_input(t("compare.schedule.from"), value=dt.date.today(), key="compare_ready")
+    ready = st.date_input(t("compare.schedule.from"), value=today, key="compare_ready")
     last_day = ready + dt.timedelta(weeks=12)
     # Kept inside the window when the ready date moves (the slider refuses a value outside it).
-    st.session_state["compare_day"] = min(max(ship_day, ready), last_day)
-    st.slider(t("compare.schedule.day"), min_value=ready, max_value=last_day, key="compare_day")
+    st.session_state["compare_day"] = min(max(st.session_state["compare_day"], ready), last_day)
+    day_column, play_column = st.columns([4, 1], vertical_alignment="bottom")
+    day_column.slider(
+        t("compare.schedule.day"), min_value=ready, max_value=last_day, key="compare_day", disabled=playing
+    )
+    play_column.button(
+        t("compare.stop") if playing else t("compare.play"), on_click=toggle_play, key="compare_play"
+    )
     with contextlib.suppress(cmp.CompareError):
-        table = cmp.service_timetable(tables, sailing.via, ready, 12, overrides)
+        table = cmp.service_timetable(tables, sailing.via, ready, 12, dict(overrides))
         st.write(
             t("compare.schedule.next", dates=", ".join(d.date().isoformat() for d in table.next_departures))
         )
@@ -366,27 +333,12 @@ with st.expander(t("compare.legs")):
     ]
     data_table(pd.DataFrame(leg_rows))
 
-st.caption(t("compare.download"))
-downloads = st.columns(3)
-stem = f"compare_{origin}_{destination}"
-downloads[0].download_button(
-    t("compare.download.csv"),
-    csv_bytes(cmp.legs_frame(comparison)),
-    file_name=f"{stem}.csv",
-    mime="text/csv",
-    key="compare_csv",
-)
-downloads[1].download_button(
-    t("compare.download.geojson"),
-    json.dumps(cmp.comparison_geojson(comparison), ensure_ascii=False).encode("utf-8"),
-    file_name=f"{stem}.geojson",
-    mime="application/geo+json",
-    key="compare_geojson",
-)
-downloads[2].download_button(
+# The map's files (PNG, PDF, HTML, legs CSV, GeoJSON, GeoPackage) are in its Export panel; this is
+# the comparison as data, every number with the assumptions and sources it used.
+st.download_button(
     t("compare.download.json"),
     json.dumps(cmp.comparison_record(comparison), ensure_ascii=False, indent=1).encode("utf-8"),
-    file_name=f"{stem}.json",
+    file_name=f"compare_{origin}_{destination}.json",
     mime="application/json",
     key="compare_json",
 )

@@ -9,12 +9,8 @@ import secrets
 import pandas as pd
 import streamlit as st
 
-from atlas import exports, layers, overlay, style
-from atlas.content import MAP_SIZE_PX, LegendItem
-from atlas.deck import basemap_detail, basemap_layers, build_deck, label_layer, path_layer, place_layer
-from atlas.framing import bounds_of, coordinates, fit_view
-from atlas.labels import declutter
-from atlas.model import sea_services
+from atlas import exports, overlay
+from atlas.spec import MapSpec
 from loaders.uploads import (
     FILE_TYPES,
     MAX_FILE_BYTES,
@@ -28,7 +24,7 @@ from ui import data
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
 from ui.tables import data_table
-from ui.widgets import legend, map_chart, view_picker, view_query_value
+from ui.widgets import map_panel, view_picker, view_query_value
 
 MIME = {"csv": "text/csv", "geojson": "application/geo+json"}
 # Streamlit's uploader refuses bigger files in the browser already; check_uploads checks again.
@@ -120,46 +116,20 @@ st.success(
         cargo=counts["cargo"],
     )
 )
-merged = overlay.merge_tables(tables, user)
-routes, skipped = st.session_state["yours_routes"]
-for item in skipped:
+session = data.session_data()
+for item in st.session_state["yours_routes"][1]:
     st.warning(t("yours.skipped", service=item.service_id, reason=item.reason))
 
 view_name, chosen_view = view_picker("yours", t)
-curated_routes = []
-for service_id in sea_services(tables):
-    curated_routes += layers.service_records(tables, data.service_plan(service_id, (), 14.0), lang, t)
-curated_routes += layers.corridor_records(tables, data.corridor_lines(), lang, t)
-curated_dots = layers.place_records(tables, lang, t, kinds=("port", "terminal", "border_gate", "airport"))
-user_dots = overlay.user_place_records(merged, user, lang, t)
-user_routes = overlay.user_route_records(merged, routes, lang, t)
-# Without a chosen view, the map fits the user's own data (the curated context may run off it).
-view = chosen_view or fit_view(bounds_of(coordinates([*user_dots, *user_routes])), *MAP_SIZE_PX)
-deck_layers = [
-    *basemap_layers(basemap_detail(view)),
-    path_layer("sea-routes", overlay.faded(curated_routes)),
-    path_layer("user-routes", user_routes),
-    place_layer([*overlay.faded(curated_dots), *user_dots]),
-    label_layer(declutter(layers.label_records(user_dots, merged, lang), view, frame_px=MAP_SIZE_PX)),
-]
-
-map_column, detail_column = st.columns([3, 1])
-with map_column:
-    selected = map_chart(build_deck(deck_layers, view, online_tiles=online_tiles()), "yours")
-    legend(
-        [
-            LegendItem("yours.legend.yours", tuple(style.BLACK), "ring"),
-            LegendItem("yours.legend.curated", tuple(style.GREY), "line"),
-        ],
-        t,
-    )
-with detail_column:
-    if selected:
-        st.caption(t("yours.selected"))
-        # st.text, not Markdown: the tooltip holds uploaded names.
-        st.text(selected.get("tooltip", ""))
-    else:
-        st.caption(t("map.click_hint"))
+spec = MapSpec(kind="your_data", language=lang, view_name=view_name, view=chosen_view)
+# The same map model as every page: the uploads over the faded curated corridors, fitted to the uploads.
+_, selected = map_panel(spec, "yours", t, online=online_tiles(), session=session)
+if selected:
+    st.caption(t("yours.selected"))
+    # st.text, not Markdown: the tooltip holds uploaded names.
+    st.text(selected.get("tooltip", ""))
+else:
+    st.caption(t("map.click_hint"))
 
 st.subheader(t("yours.tables"))
 frames = overlay.user_frames(user)

@@ -20,7 +20,8 @@ import pandas as pd
 
 from loaders import Tables, split_ids
 
-from . import layers, model, style
+from . import compare as cmp
+from . import layers, model, overlay, style
 from .framing import Bounds, bounds_of, coordinates, fit_view
 from .i18n import Translator, localized, place_label
 from .labels import declutter
@@ -60,6 +61,8 @@ TITLE_KEYS = {
     "border_gates": "gates.title",
     "partners": "partners.title",
     "cargo": "cargo.title",
+    "compare": "compare.title",
+    "your_data": "yours.title",
 }
 # Legend entries in a fixed reading order: lines, then places.
 LEGEND_ORDER: tuple[str, ...] = (
@@ -86,16 +89,35 @@ LEGEND_ORDER: tuple[str, ...] = (
     "legend.planned",
     "legend.zone",
     "legend.highlight",
+    "compare.estimate",
+    "compare.vessel.legend",
+    "yours.legend.yours",
+    "yours.legend.curated",
 )
-# A hollow dot means planned or suspended whatever the place's own colour: the legend shows it grey.
-_LEGEND_COLOUR_OVERRIDE = {"legend.planned": style.GREY}
+# Legend swatches that stand for a class, not for one record's colour and shape: a hollow dot means
+# planned or suspended whatever the place's colour; a dashed comparison leg is an estimate whatever
+# its option; uploaded places are outlined black; the curated context is faded grey.
+_LEGEND_OVERRIDE: dict[str, tuple[tuple[int, ...], Shape | None]] = {
+    "legend.planned": (tuple(style.GREY), None),
+    "compare.estimate": (tuple(style.GREY), "dashed"),
+    "yours.legend.yours": (tuple(style.BLACK), "ring"),
+    "yours.legend.curated": (tuple(style.GREY), "line"),
+}
+# A comparison's options are named from the data: their legend key carries the option id.
+OPTION_LEGEND_PREFIX = "compare.option:"
 
 
 @dataclass(frozen=True)
 class LegendItem:
+    """A legend entry: a translation key, or (`text`) a label already in the reader's language."""
+
     key: str
     colour: tuple[int, ...]
     shape: Shape
+    text: str = ""
+
+    def label(self, t: Translator) -> str:
+        return self.text or t(self.key)
 
 
 @dataclass(frozen=True)
@@ -123,6 +145,8 @@ class MapContent:
     bounds: Bounds | None
     plans: tuple[model.ServicePlan, ...] = ()
     lines: tuple[model.CorridorLine, ...] = ()
+    # The comparison a `compare` map draws (atlas.compare.Comparison): its table and charts use it.
+    comparison: Any = None
 
     def layer(self, layer_id: str) -> ContentLayer | None:
         return next((layer for layer in self.layers if layer.id == layer_id), None)
@@ -145,10 +169,29 @@ class MapContent:
         return declutter(self.labels, view, self.label_size_px, frame_px)
 
 
-def map_content(spec: MapSpec, tables: Tables, t: Translator, plan: PlanFn | None = None) -> MapContent:
-    """The content of the map `spec` describes. `plan` defaults to routing without a cache."""
+@dataclass(frozen=True)
+class Uploads:
+    """What a visitor uploaded on "Your data" (session only, never in a link): the checked rows
+    (`loaders.uploads.UserData`) and their routes (`atlas.overlay.route_user_services`)."""
+
+    user: Any
+    routes: tuple[Any, ...]
+
+
+def map_content(
+    spec: MapSpec,
+    tables: Tables,
+    t: Translator,
+    plan: PlanFn | None = None,
+    uploads: Uploads | None = None,
+) -> MapContent:
+    """The content of the map `spec` describes. `plan` defaults to routing without a cache.
+
+    `tables` are the curated tables, or (with `uploads`) the curated tables merged with the
+    visitor's. A comparison that cannot be made raises `atlas.compare.CompareError` (a ValueError)
+    with a sentence for the reader."""
     planner: PlanFn = plan or (lambda sid, closed, speed: model.plan_service(tables, sid, closed, speed))
-    built = _BUILDERS[spec.kind](_Context(spec, tables, t, planner))
+    built = _BUILDERS[spec.kind](_Context(spec, tables, t, planner, uploads))
     return built.finish()
 
 
@@ -162,6 +205,7 @@ class _Context:
     tables: Tables
     t: Translator
     plan: PlanFn
+    uploads: Uploads | None = None
 
     def __post_init__(self) -> None:
         self.layers: list[ContentLayer] = []
@@ -171,6 +215,11 @@ class _Context:
         self.plans: list[model.ServicePlan] = []
         self.lines: list[model.CorridorLine] = []
         self.subtitle = ""
+        self.comparison: Any = None
+        # Places labelled before any other (the ends of a comparison), and dots drawn unlabelled.
+        self.first_labels: list[str] = []
+        self.unlabelled: set[str] = set()
+        self.legend: list[LegendItem] = []
 
     @property
     def language(self) -> str:
@@ -216,8 +265,10 @@ class _Context:
         self.add(HIGHLIGHT_LAYER_ID, "rings", highlight)
         size = PROJECTOR_LABEL_PX if self.projector else SCREEN_LABEL_PX
         labels = [
-            *layers.label_records(self.dots, tables, self.language),
-            *_highlight_labels(tables, spec.highlight, self.language),
+            *layers.label_records(
+                [d for d in self.dots if d["id"] not in self.unlabelled], tables, self.language
+            ),
+            *_highlight_labels(tables, [*spec.highlight, *self.first_labels], self.language),
         ]
         return MapContent(
             spec=spec.without_view() if spec.view is None else spec,
@@ -226,12 +277,13 @@ class _Context:
             layers=tuple(self.layers),
             labels=tuple(_one_label_per_place(labels)),
             label_size_px=size,
-            legend=legend_items(self.layers),
+            legend=(*self.legend, *legend_items(self.layers)),
             source_ids=tuple(dict.fromkeys(self.sources)),
             data_date=data_date(tables),
             bounds=bounds_of(self.frame_points),
             plans=tuple(self.plans),
             lines=tuple(self.lines),
+            comparison=self.comparison,
         )
 
 
@@ -397,12 +449,155 @@ def _cargo(c: _Context) -> _Context:
     return c
 
 
+def _compare(c: _Context) -> _Context:
+    """Every option from the spec's origin to its destination, each in its own colour, legs
+    labelled by their tooltips, straight-line estimates dashed; the ships of the sea option's
+    service where they are on the spec's day."""
+    spec, tables, t, lang = c.spec, c.tables, c.t, c.language
+    origin = spec.origin or cmp.PRESETS[0][0]
+    destination = spec.destination or cmp.PRESETS[0][1]
+    consignment = (
+        cmp.Consignment(teu=spec.amount) if spec.unit == "teu" else cmp.Consignment(tonnes=spec.amount)
+    )
+    known = set(tables.assumptions["assumption_id"])
+    overrides = {key: value for key, value in spec.overrides if key in known}
+    comparison = cmp.compare(tables, origin, destination, consignment, overrides)
+    c.comparison = comparison
+    names = {row["id"]: place_label(row, lang) for row in tables.places.to_dict("records")}
+    routes: list[Record] = []
+    passed: list[str] = []
+    for index, option in enumerate(comparison.options):
+        colour = list(cmp.OPTION_COLOURS[index % len(cmp.OPTION_COLOURS)])
+        label = cmp.option_label(tables, option, lang, t(f"mode.{option.mode}"))
+        c.legend.append(LegendItem(OPTION_LEGEND_PREFIX + option.option_id, tuple(colour), "line", label))
+        for leg in option.legs:
+            estimate = leg.basis == "straight_line_estimate"
+            facts = " · ".join(
+                (
+                    t("unit.km_value", value=number(leg.distance_km, lang)),
+                    t("unit.hours_value", value=number(leg.total_hours, lang, 1)),
+                    t("unit.kg_co2e_value", value=number(leg.co2e_kg, lang)),
+                )
+            )
+            lines = [
+                label,
+                f"{names.get(leg.origin_id, leg.origin_id)} → "
+                f"{names.get(leg.destination_id, leg.destination_id)}",
+                facts,
+            ]
+            if estimate:
+                lines.append(t("compare.estimate"))
+            routes.append(
+                {
+                    "id": option.option_id,
+                    "path": [[round(x, 5), round(y, 5)] for x, y in leg.path],
+                    "color": colour,
+                    "width": PROJECTOR_ROUTE_WIDTH if c.projector else 5.0 if leg.mode != "road" else 4.0,
+                    "dash": layers.DASHED if estimate else layers.SOLID,
+                    "tooltip": layers.deck_text("\n".join(lines)),
+                    **({"legend": "compare.estimate"} if estimate else {}),
+                }
+            )
+            passed += [leg.origin_id, leg.destination_id]
+        c.sources += option.source_ids
+    c.add("compare-routes", "path", routes)
+    c.places(layers.POINT_KINDS, list(dict.fromkeys(passed)))
+    c.first_labels = [origin, destination]
+    used = dict.fromkeys(a for o in comparison.options for a in o.assumption_ids)
+    c.sources += [s for a in used for s in comparison.assumptions[a].source_ids]
+    sailing = next((o for o in comparison.options if o.mode == "sea"), None)
+    if spec.day is not None and sailing is not None:
+        c.add("compare-vessels", "rings", _vessel_records(tables, sailing.via, spec.day, overrides, names, t))
+    c.subtitle = f"{names.get(origin, origin)} → {names.get(destination, destination)} · " + (
+        t("compare.amount_teu", value=number(spec.amount, lang, 1 if spec.amount % 1 else 0))
+        if spec.unit == "teu"
+        else t("compare.amount_tonnes", value=number(spec.amount, lang, 1 if spec.amount % 1 else 0))
+    )
+    return c
+
+
+def _vessel_records(
+    tables: Tables,
+    service_id: str,
+    day: Any,
+    overrides: dict[str, float],
+    names: dict[str, str],
+    t: Translator,
+) -> list[Record]:
+    try:
+        vessels = cmp.vessel_positions(tables, service_id, day, overrides)
+    except cmp.CompareError:
+        return []
+    records = []
+    for vessel in vessels:
+        if vessel.status == "not_started":
+            continue
+        place = names.get(vessel.place_id, vessel.place_id)
+        # Literal keys, so the interface check sees which fields each text is given.
+        text = (
+            t("compare.vessel.in_port", n=vessel.vessel, place=place)
+            if vessel.status == "in_port"
+            else t("compare.vessel.at_sea", n=vessel.vessel, place=place)
+        )
+        records.append(
+            {
+                "position": [round(vessel.point[0], 5), round(vessel.point[1], 5)],
+                "color": style.BLACK,
+                "radius": 9,
+                "tooltip": layers.deck_text(text),
+                "legend": "compare.vessel.legend",
+            }
+        )
+    return records
+
+
+def _your_data(c: _Context) -> _Context:
+    """The visitor's uploads over the curated corridors (faded); the map fits the uploads. Without
+    uploads (a link cannot carry them) it shows the curated context alone."""
+    tables, t, lang = c.tables, c.t, c.language
+    context: list[Record] = []
+    for service_id in model.sea_services(tables):
+        if c.uploads is not None and service_id in set(c.uploads.user.services["service_id"]):
+            continue
+        context += layers.service_records(tables, c.plan(service_id, (), model.DEFAULT_SPEED_KN), lang, t)
+    context += layers.corridor_records(tables, model.corridor_lines(tables), lang, t)
+    faded = [r | {"legend": "yours.legend.curated"} for r in overlay.faded(context)]
+    c.add("curated-context", "path", faded, frame=c.uploads is None)
+    user_ids: set[str] = set()
+    if c.uploads is not None:
+        user = c.uploads.user
+        user_ids = set(user.places["id"])
+        routes = overlay.user_route_records(tables, list(c.uploads.routes), lang, t)
+        # Uploaded sea services go into the data exports with the curated ones.
+        c.plans += [route.plan for route in c.uploads.routes if route.plan is not None]
+        c.add("user-routes", "path", [r | {"legend": "yours.legend.yours"} for r in routes])
+    curated_kinds = ("port", "terminal", "border_gate", "airport")
+    curated = [
+        pid
+        for pid in tables.places.loc[tables.places["kind"].isin(curated_kinds), "id"]
+        if pid not in user_ids
+    ]
+    dots = c.places(curated_kinds, curated, frame=c.uploads is None)
+    # Faded context: drawn, not labelled, not in the legend (one "curated" entry stands for it all).
+    c.dots = [d for d in c.dots if d not in dots] + [
+        {k: v for k, v in d.items() if k != "legend"} for d in overlay.faded(dots)
+    ]
+    c.unlabelled |= set(curated)
+    if c.uploads is not None:
+        mine = overlay.user_place_records(tables, c.uploads.user, lang, t)
+        c.dots += [d | {"legend": "yours.legend.yours"} for d in mine]
+        c.frame_points += coordinates(mine)
+    return c
+
+
 _BUILDERS: dict[str, Callable[[_Context], _Context]] = {
     "overview": _overview,
     "sea_services": _sea,
     "border_gates": _gates,
     "partners": _partners,
     "cargo": _cargo,
+    "compare": _compare,
+    "your_data": _your_data,
 }
 
 
@@ -525,8 +720,8 @@ def legend_items(content_layers: Iterable[ContentLayer]) -> tuple[LegendItem, ..
             key = record.get("legend")
             if not key or key in found:
                 continue
-            colour = tuple(_LEGEND_COLOUR_OVERRIDE.get(key, record["color"]))
-            found[key] = LegendItem(key, colour, _shape(layer.kind, record))
+            colour, shape = _LEGEND_OVERRIDE.get(key, (tuple(record["color"]), None))
+            found[key] = LegendItem(key, colour, shape or _shape(layer.kind, record))
     order = {key: index for index, key in enumerate(LEGEND_ORDER)}
     return tuple(sorted(found.values(), key=lambda item: order.get(item.key, len(order))))
 

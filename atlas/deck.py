@@ -265,7 +265,9 @@ def content_layers(
         elif layer.id == "zones":
             deck_layers.append(zone_layer(layer.records))
         else:
-            deck_layers.append(ring_layer(layer.id, layer.records, line_width_px=4, pickable=False))
+            # Rings that say something on hover (a comparison's ships) are pickable; tour rings are not.
+            pickable = any("tooltip" in record for record in layer.records)
+            deck_layers.append(ring_layer(layer.id, layer.records, line_width_px=4, pickable=pickable))
     labels = content.placed_labels(view, *(() if frame_px is None else (frame_px,)))
     deck_layers.append(label_layer(labels, size_px=round(content.label_size_px)))
     return deck_layers

@@ -5,7 +5,8 @@
     python -m atlas.export --tour story --lang vi --format pdf -o handout.pdf
 
 The link's path is the page; its query is the app's (lang, service, closed, speed, view, layers,
-planned, highlight, q). The app's Export panel calls the same writers.
+planned, highlight, q; a comparison's from, to, teu or tonnes, set, day). The app's Export panel
+calls the same writers.
 """
 
 from __future__ import annotations
@@ -47,9 +48,11 @@ def _html(content: MapContent, view: MapView, tables: Tables) -> bytes:
 
 
 def _csv(content: MapContent, view: MapView, tables: Tables) -> bytes:
-    # A CSV has no room for a note, so each row names its sources and the data date.
-    places = exports.content_frames(tables, content)["places"]
-    return exports.csv_bytes(places.drop(columns="geometry"))
+    # A CSV has no room for a note, so each row names its sources and the data date. A comparison's
+    # CSV is its legs (times by component, CO₂e, assumptions): the table an analyst wants.
+    frames = exports.content_frames(tables, content)
+    table = frames["routes"] if content.comparison is not None else frames["places"]
+    return exports.csv_bytes(table.drop(columns="geometry"))
 
 
 def _geojson(content: MapContent, view: MapView, tables: Tables) -> bytes:

@@ -131,9 +131,20 @@ def content_frames(tables: Tables, content: MapContent) -> dict[str, gpd.GeoData
         data_as_of=content.data_date,
     )
     frames = {"places": places}
-    if content.plans or content.lines:
+    if content.comparison is not None:
+        frames["routes"] = comparison_legs_frame(content.comparison)
+    elif content.plans or content.lines:
         frames["routes"] = routes_frame(tables, content.plans, content.lines)
     return frames
+
+
+def comparison_legs_frame(comparison) -> gpd.GeoDataFrame:
+    """A comparison's legs (`atlas.compare.legs_frame`: times, CO₂e, assumptions, sources) as lines."""
+    from .compare import legs_frame
+
+    legs = [leg for option in comparison.options for leg in option.legs]
+    geometry = [shapely.LineString(leg.path) for leg in legs]
+    return gpd.GeoDataFrame(legs_frame(comparison), geometry=geometry, crs="EPSG:4326")
 
 
 def geojson_bytes(frame: gpd.GeoDataFrame, note: str) -> bytes:

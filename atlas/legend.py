@@ -15,7 +15,7 @@ from .i18n import Translator, nfc
 
 def legend_html(items: Sequence[LegendItem], t: Translator, *, css_class: str = "atlas-legend") -> str:
     """Swatches drawn as the map draws them: solid or dashed lines, filled or hollow dots, rings."""
-    labelled = [(t(item.key), item.colour, item.shape) for item in items]
+    labelled = [(item.label(t), item.colour, item.shape) for item in items]
     return labelled_legend_html(labelled, css_class=css_class)
 
 

@@ -557,7 +557,7 @@ def _draw_legend(
 ) -> Bbox:
     legend = fig.legend(
         [_legend_handle(item) for item in items],
-        [nfc(t(item.key)) for item in items],
+        [nfc(item.label(t)) for item in items],
         loc="lower right",
         bbox_to_anchor=(0.992, footer.y1 / FIGURE_SIZE_PX[1] + 0.012),
         ncols=2 if len(items) > 6 else 1,

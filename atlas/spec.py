@@ -8,7 +8,9 @@ the slide, the HTML file and the data exports of that link are all rendered from
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -20,9 +22,17 @@ import geo
 from .i18n import LANGUAGES, pick_language
 from .views import MapView, parse_view, view_param
 
-MapKind = Literal["overview", "sea_services", "border_gates", "partners", "cargo"]
+MapKind = Literal["overview", "sea_services", "border_gates", "partners", "cargo", "compare", "your_data"]
 # One vocabulary: a map kind is the URL path of the page that draws it.
-MAP_KINDS: tuple[str, ...] = ("overview", "sea_services", "border_gates", "partners", "cargo")
+MAP_KINDS: tuple[str, ...] = (
+    "overview",
+    "sea_services",
+    "border_gates",
+    "partners",
+    "cargo",
+    "compare",
+    "your_data",
+)
 # The layer filters of the sidebar (also a deep-link parameter, `layers=`).
 LAYER_FILTERS: tuple[str, ...] = ("sea", "lanes", "corridors", "air", "gates", "zones", "cities")
 Style = Literal["screen", "projector"]
@@ -32,6 +42,11 @@ MIN_SPEED_KN, MAX_SPEED_KN = 8.0, 24.0
 MAX_QUERY_CHARS = 100
 CLOSABLE: tuple[str, ...] = (*geo.SHORTHANDS, *geo.CLOSABLE_PASSAGES)
 DEFAULT_SPEED_KN = 14.0
+Unit = Literal["teu", "tonnes"]
+UNITS: tuple[str, ...] = ("teu", "tonnes")
+MAX_AMOUNT = 1e6
+MAX_OVERRIDES = 100
+_PLACE_ID = re.compile(r"[a-z0-9_]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,8 @@ class MapSpec:
     `service_id` is the sea services page's service, the cargo page's focus, or the service a tour
     scene emphasises; `closed` draws a what-if route over the normal one; `highlight` rings places
     (tours); `query` is the cargo search; `style` "projector" draws larger labels and wider lines.
+    A comparison (`compare`) goes from `origin` to `destination` (place ids) for `amount` TEU or
+    tonnes, with `overrides` of its assumptions (id, value) and the vessels placed on `day`.
     """
 
     kind: MapKind = "overview"
@@ -55,6 +72,12 @@ class MapSpec:
     highlight: tuple[str, ...] = ()
     query: str = ""
     style: Style = "screen"
+    origin: str | None = None
+    destination: str | None = None
+    unit: Unit = "teu"
+    amount: float = 1.0
+    overrides: tuple[tuple[str, float], ...] = ()
+    day: dt.date | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in MAP_KINDS:
@@ -66,6 +89,10 @@ class MapSpec:
             raise ValueError(f"unknown layers {sorted(unknown)}; use some of {', '.join(LAYER_FILTERS)}")
         if self.style not in STYLES:
             raise ValueError(f"unknown style {self.style!r}; use one of {', '.join(STYLES)}")
+        if self.unit not in UNITS:
+            raise ValueError(f"unknown unit {self.unit!r}; use one of {', '.join(UNITS)}")
+        if not (math.isfinite(self.amount) and 0 < self.amount <= MAX_AMOUNT):
+            raise ValueError(f"the consignment must be a number above 0 and at most {MAX_AMOUNT:g}")
 
     @property
     def fitted(self) -> bool:
@@ -97,6 +124,13 @@ class MapSpec:
             params["highlight"] = ",".join(self.highlight)
         if self.query:
             params["q"] = self.query
+        if self.kind == "compare":
+            params |= {k: v for k, v in (("from", self.origin), ("to", self.destination)) if v}
+            params[self.unit] = f"{self.amount:g}"
+            if self.overrides:
+                params["set"] = ",".join(f"{key}:{value:g}" for key, value in self.overrides)
+            if self.day is not None:
+                params["day"] = self.day.isoformat()
         return params
 
     def link(self) -> str:
@@ -144,6 +178,46 @@ def parse_view_value(value: str | None) -> tuple[str, MapView | None]:
     return name, view
 
 
+def parse_place(value: str | None) -> str | None:
+    """`from=` / `to=`: something shaped like a place id (whether it exists is the data's question)."""
+    value = (value or "").strip()
+    return value if _PLACE_ID.fullmatch(value) else None
+
+
+def parse_consignment(params: Mapping[str, str]) -> tuple[Unit, float]:
+    """`teu=2` or `tonnes=40`: a positive finite amount up to MAX_AMOUNT; else one TEU."""
+    for unit in UNITS:
+        try:
+            amount = float(params.get(unit, ""))
+        except ValueError:
+            continue
+        if math.isfinite(amount) and amount > 0:
+            return unit, min(amount, MAX_AMOUNT)  # type: ignore[return-value]
+    return "teu", 1.0
+
+
+def parse_overrides(value: str | None) -> tuple[tuple[str, float], ...]:
+    """`set=sea_speed_kn:16,border_hours:4`: id:value pairs, values finite, ≥ 0 and bounded; the
+    first MAX_OVERRIDES kept, sorted by id (so one set of changes is one link)."""
+    pairs: dict[str, float] = {}
+    for item in (value or "").split(",")[:MAX_OVERRIDES]:
+        key, _, text = item.partition(":")
+        try:
+            number = float(text)
+        except ValueError:
+            continue
+        if _PLACE_ID.fullmatch(key.strip()) and math.isfinite(number) and number >= 0:
+            pairs[key.strip()] = min(number, MAX_AMOUNT)
+    return tuple(sorted(pairs.items()))
+
+
+def parse_day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
 def spec_from_link(link: str, browser_locale: str | None = None) -> MapSpec:
     """The spec of an app link: a full URL, a path with a query, or a bare query string.
 
@@ -158,6 +232,7 @@ def spec_from_link(link: str, browser_locale: str | None = None) -> MapSpec:
 def spec_from_params(kind: str, params: Mapping[str, str], browser_locale: str | None = None) -> MapSpec:
     """The spec for a page's query parameters (the same rules the app applies to its URL)."""
     view_name, view = parse_view_value(params.get("view"))
+    unit, amount = parse_consignment(params)
     highlight = tuple(h for h in (params.get("highlight") or "").split(",") if h)
     return MapSpec(
         kind=kind,  # type: ignore[arg-type]
@@ -171,4 +246,10 @@ def spec_from_params(kind: str, params: Mapping[str, str], browser_locale: str |
         view=view,
         highlight=highlight,
         query=parse_query(params.get("q")),
+        origin=parse_place(params.get("from")),
+        destination=parse_place(params.get("to")),
+        unit=unit,
+        amount=amount,
+        overrides=parse_overrides(params.get("set")),
+        day=parse_day(params.get("day")),
     )

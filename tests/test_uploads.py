@@ -603,9 +603,13 @@ def test_page_draws_accepted_data_over_the_curated_map(app_test) -> None:
     assert app_test.success[0].value.startswith("Loaded for this session: 1 places, 1 services, 2 stops")
     deck = json.loads(app_test.get("deck_gl_json_chart")[0].proto.json)
     ids = [layer["id"] for layer in deck["layers"]]
-    assert ids[-4:] == ["sea-routes", "user-routes", "places", "place-labels"]
+    assert ids[-4:] == ["curated-context", "user-routes", "places", "place-labels"]
     labels = next(layer for layer in deck["layers"] if layer["id"] == "place-labels")["data"]
     assert [label["label"] for label in labels] == ["Example port"]
+    # The legend is the content's: the uploads and the faded curated context, nothing else.
+    legend = " ".join(m.value for m in app_test.markdown if "atlas-legend" in m.value)
+    assert "Your places (black outline) and services" in legend
+    assert "Atlas data (faded)" in legend and "Port" not in legend
     app_test.button[0].click().run()
     assert app_test.info[0].value == "No file uploaded yet."
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from atlas import layers, model
-from atlas.content import MapContent, map_content
+from atlas import layers, model, overlay
+from atlas.content import MapContent, Uploads, map_content
 from atlas.i18n import Translator
 from atlas.spec import MapSpec
 from loaders import LoadResult, Tables, load_all
@@ -40,15 +40,53 @@ def service_plan(service_id: str, closed: tuple[str, ...], speed_kn: float) -> m
     return model.plan_service(tables(), service_id, closed, speed_kn)
 
 
-def content(spec: MapSpec) -> MapContent:
-    """What a map shows, built once per spec; the view is not part of the key (it only frames)."""
-    built = _content(spec.without_view())
+@dataclass(frozen=True)
+class SessionData:
+    """This session's accepted uploads: the curated tables merged with them, and their routes.
+    `digest` names the uploaded files, so what is cached for them is cached per upload."""
+
+    digest: str
+    tables: Tables
+    uploads: Uploads
+
+
+def session_data() -> SessionData | None:
+    """The uploads accepted on "Your data" in this session, or None (merged once per upload)."""
+    result = st.session_state.get("yours_result")
+    if result is None or not result.ok or result.data is None:
+        return None
+    # Routed by the "Your data" page when it accepts the upload: (routes, skipped).
+    routes = st.session_state.get("yours_routes") or ((), ())
+    digest = st.session_state.get("yours_digest", "")
+    kept = st.session_state.get("_session_data")
+    if kept is None or kept.digest != digest:
+        merged = overlay.merge_tables(tables(), result.data)
+        kept = SessionData(digest, merged, Uploads(result.data, tuple(routes[0])))
+        st.session_state["_session_data"] = kept
+    return kept
+
+
+def content(spec: MapSpec, session: SessionData | None = None) -> MapContent:
+    """What a map shows, built once per spec (and upload); the view is not part of the key (it only
+    frames). A comparison that cannot be made raises atlas.compare.CompareError."""
+    if session is None:
+        built = _content(spec.without_view())
+    else:
+        built = _session_content(spec.without_view(), session.digest, session)
     return built if spec.view is None else replace(built, spec=spec)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _content(spec: MapSpec) -> MapContent:
     return map_content(spec, tables(), translator(spec.language), plan=service_plan)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _session_content(spec: MapSpec, digest: str, _session: SessionData) -> MapContent:
+    # Curated services route as everywhere (cached); uploaded ones come routed with the session.
+    return map_content(
+        spec, _session.tables, translator(spec.language), plan=service_plan, uploads=_session.uploads
+    )
 
 
 @st.cache_resource(show_spinner=False)

@@ -32,9 +32,12 @@ FORMATS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def export_panel(content: MapContent, view: MapView, t: Translator) -> None:
-    """An expander of download buttons for the map on screen."""
-    tables = load_tables()
+def export_panel(
+    content: MapContent, view: MapView, t: Translator, *, tables: Tables | None = None, upload_key: str = ""
+) -> None:
+    """An expander of download buttons for the map on screen; `tables` and `upload_key` (the uploads'
+    digest) when the map draws this session's uploads."""
+    tables = tables or load_tables()
     spec = content.spec
     stem = f"corridor-atlas-{spec.kind.replace('_', '-')}-{spec.language}"
     with st.expander(t("export.heading")):
@@ -42,7 +45,7 @@ def export_panel(content: MapContent, view: MapView, t: Translator) -> None:
         for index, (key, extension, mime) in enumerate(FORMATS):
             columns[index % 3].download_button(
                 t(key),
-                data=functools.partial(_file, extension, spec, view, content, tables),
+                data=functools.partial(_file, extension, spec, view, upload_key, content, tables),
                 file_name=f"{stem}.{extension}",
                 mime=mime,
                 on_click="ignore",
@@ -51,9 +54,11 @@ def export_panel(content: MapContent, view: MapView, t: Translator) -> None:
         st.caption(t("export.note", date=content.data_date))
 
 
-# Only `spec` and `view` are hashed: the content and the tables follow from them for the whole process.
+# Only `spec`, `view` and the upload's digest are hashed: the content and the tables follow from them.
 @st.cache_data(show_spinner=False, max_entries=64)
-def _file(extension: str, spec: MapSpec, view: MapView, _content: MapContent, _tables: Tables) -> bytes:
+def _file(
+    extension: str, spec: MapSpec, view: MapView, upload_key: str, _content: MapContent, _tables: Tables
+) -> bytes:
     from atlas import export
 
     make: Callable[[MapContent, MapView, Tables], bytes] = export.WRITERS[extension]

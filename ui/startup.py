@@ -90,8 +90,9 @@ def warm_in_background(tables: Tables) -> threading.Thread | None:
     with _lock:
         if _warming is not None or not warm_up_enabled():
             return None
-        _warming = threading.Thread(target=warm_routes, args=(tables,), name="corridor-atlas-warm-up",
-                                    daemon=True)
+        _warming = threading.Thread(
+            target=warm_routes, args=(tables,), name="corridor-atlas-warm-up", daemon=True
+        )
     _warming.start()
     return _warming
 

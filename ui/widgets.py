@@ -22,6 +22,7 @@ from atlas.status_text import status_with_as_of
 from atlas.views import VIEW_PRESETS, MapView, view_param
 from loaders import Problem, Tables, split_ids
 
+from .data import SessionData
 from .data import content as content_of
 from .export_panel import export_panel
 from .state import take_view_param
@@ -184,8 +185,9 @@ def place_details(tables: Tables, place_id: str, t: Translator) -> None:
 
 
 def selection_details(tables: Tables, selected: dict | None, t: Translator, *, hint: bool = True) -> None:
-    """What was clicked on the map: a place's details, else the line's tooltip as plain text."""
-    if selected and "position" in selected:
+    """What was clicked on the map: a place's details, else the line's (or ship's) tooltip as
+    plain text."""
+    if selected and "position" in selected and selected.get("id") in set(tables.places["id"]):
         place_details(tables, selected["id"], t)
     elif selected:
         st.text(selected.get("tooltip", ""))  # plain text: tooltips hold data values
@@ -201,19 +203,27 @@ def map_size() -> tuple[float, float]:
 
 
 def map_panel(
-    spec: MapSpec, page_key: str, t: Translator, *, online: bool = False
+    spec: MapSpec,
+    page_key: str,
+    t: Translator,
+    *,
+    online: bool = False,
+    session: SessionData | None = None,
 ) -> tuple[MapContent, dict | None]:
     """The map of a spec, full width, with its legend and Export panel: the page draws the one
-    content, and every download renders that same content at the same view. Returns the content
-    and the clicked object."""
-    content = content_of(spec)
+    content, and every download renders that same content at the same view. `session` adds this
+    session's uploads. Returns the content and the clicked object."""
+    content = content_of(spec, session)
     size = map_size()
     view = content.view(size)
     deck = content_deck(content, view, online_tiles=online, frame_px=size)
     selected = map_chart(deck, page_key)
     legend(content.legend, t)
     share_link(spec, t)
-    export_panel(content, view, t)
+    if session is None:
+        export_panel(content, view, t)
+    else:
+        export_panel(content, view, t, tables=session.tables, upload_key=session.digest)
     return content, selected
 
 
