@@ -27,7 +27,9 @@ from .views import VIEW_PRESETS, MapView, parse_view
 
 LABEL_SIZE_PX = PROJECTOR_LABEL_PX
 # What a tour may use: the app's languages, map kinds and view presets (loaders know none of them).
-VOCABULARY = TourVocabulary(LANGUAGES, MAP_KINDS, tuple(VIEW_PRESETS))
+# A tour cannot show "Your data" (uploads live in one visitor's session, a tour file is shared).
+TOUR_KINDS: tuple[str, ...] = tuple(kind for kind in MAP_KINDS if kind != "your_data")
+VOCABULARY = TourVocabulary(LANGUAGES, TOUR_KINDS, tuple(VIEW_PRESETS))
 PlanFn = Callable[[str, tuple[str, ...]], ServicePlan]
 __all__ = ["HIGHLIGHT_LAYER_ID", "LABEL_SIZE_PX", "Scene", "Tour", "build_tour", "scene_spec"]
 
@@ -46,6 +48,8 @@ class Scene:
     titles: Mapping[str, str]
     captions: Mapping[str, str]
     source_ids: tuple[str, ...]
+    origin: str | None = None
+    destination: str | None = None
 
     def title(self, language: str) -> str:
         return nfc(self.titles[language])
@@ -81,6 +85,8 @@ def build_tour(tour_id: str, rows: Iterable[TourRow]) -> Tour:
                 titles=dict(row.titles),
                 captions=dict(row.captions),
                 source_ids=row.source_ids,
+                origin=row.origin,
+                destination=row.destination,
             )
         )
     return Tour(tour_id, tuple(scenes))
@@ -104,7 +110,8 @@ def step(number: int, delta: int, count: int) -> int:
 
 
 def scene_spec(scene: Scene, language: str) -> MapSpec:
-    """The map of a scene: the page kind's map with the scene's service, closures and rings."""
+    """The map of a scene: the page kind's map with the scene's service, closures and rings (a
+    comparison: its two ends, one TEU, the default assumptions)."""
     return MapSpec(
         kind=scene.page_kind,  # type: ignore[arg-type]
         language=language,
@@ -115,6 +122,8 @@ def scene_spec(scene: Scene, language: str) -> MapSpec:
         view=scene.view,
         highlight=scene.highlight,
         style="projector",
+        origin=scene.origin,
+        destination=scene.destination,
     )
 
 

@@ -49,6 +49,8 @@ class TourVocabulary:
             "closed",
             "view",
             "highlight",
+            "from_place_id",
+            "to_place_id",
             *(f"title_{lang}" for lang in self.languages),
             *(f"caption_{lang}" for lang in self.languages),
             "facts",
@@ -93,6 +95,8 @@ class TourRow:
     captions: Mapping[str, str]
     facts: tuple[str, ...]
     source_ids: tuple[str, ...]
+    origin: str | None = None
+    destination: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,7 @@ def validate_tour_table(table: RawTable, tables: Tables, vocabulary: TourVocabul
         problems += _id_problems(
             table.file, line, "source_ids", cells["source_ids"], known["sources"], "sources.csv"
         )
+        problems += _comparison_problems(table.file, line, cells, known["places"])
         if cells["view"] and not is_view(cells["view"], vocabulary.view_presets):
             problems.append(
                 Problem(
@@ -338,6 +343,36 @@ def _kind_problems(
     return problems
 
 
+def _comparison_problems(file: str, line: int, cells: Mapping[str, str], places: set[str]) -> list[Problem]:
+    """A compare scene names two different places; any other scene names none."""
+    ends = {field: cells[field] for field in ("from_place_id", "to_place_id")}
+    if cells["page_kind"] != "compare":
+        return [
+            Problem(
+                file, line, field, "only a compare scene goes from one place to another", "leave it empty"
+            )
+            for field, value in ends.items()
+            if value
+        ]
+    problems = [
+        Problem(file, line, field, "a compare scene needs both ends", "name a place id from places.csv")
+        for field, value in ends.items()
+        if not value
+    ]
+    problems += [
+        Problem(
+            file, line, field, f"{value!r} is not an id in places.csv", "use an existing id from places.csv"
+        )
+        for field, value in ends.items()
+        if value and value not in places
+    ]
+    if ends["from_place_id"] and ends["from_place_id"] == ends["to_place_id"]:
+        problems.append(
+            Problem(file, line, "to_place_id", "a comparison goes between two places", "name another place")
+        )
+    return problems
+
+
 def _id_problems(file: str, line: int, field: str, value: str, known: set[str], target: str) -> list[Problem]:
     return [
         Problem(file, line, field, f"{item!r} is not an id in {target}", f"use an existing id from {target}")
@@ -438,4 +473,6 @@ def _row(cells: Mapping[str, str], vocabulary: TourVocabulary) -> TourRow:
         captions={lang: cells[f"caption_{lang}"] for lang in vocabulary.languages},
         facts=tuple(split_ids(cells["facts"])),
         source_ids=tuple(split_ids(cells["source_ids"])),
+        origin=cells["from_place_id"] or None,
+        destination=cells["to_place_id"] or None,
     )

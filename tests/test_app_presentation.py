@@ -24,7 +24,7 @@ from ui.presentation import PRESENTATION_CSS, plain_markdown
 APP_PATH = REPO_DIR / "app.py"
 # Pages import geopandas and route sea lanes on a cold cache: be generous.
 TIMEOUT_S = 120
-SCENES = 11
+SCENES = 12
 
 
 @pytest.fixture(autouse=True)

@@ -54,7 +54,7 @@ def story(tables: Tables) -> Tour:
 
 def test_story_is_listed_and_valid(story: Tour) -> None:
     assert "story" in tour_ids()
-    assert [scene.number for scene in story.scenes] == list(range(1, 12))
+    assert [scene.number for scene in story.scenes] == list(range(1, 13))
 
 
 def test_story_tells_every_source_article(story: Tour) -> None:
@@ -62,7 +62,7 @@ def test_story_tells_every_source_article(story: Tour) -> None:
     cited = {source for scene in story.scenes for source in scene.source_ids}
     assert ARTICLES <= cited
     kinds = {scene.page_kind for scene in story.scenes}
-    assert kinds == {"overview", "sea_services", "border_gates", "partners"}
+    assert kinds == {"overview", "sea_services", "border_gates", "partners", "compare"}
     assert any(scene.closed for scene in story.scenes), "one scene shows a what-if scenario"
     assert {"beibu_haiphong_kolkata", "nanning_haiphong_air", "lane_haiphong_antwerp"} <= {
         scene.service_id for scene in story.scenes
@@ -171,12 +171,31 @@ BROKEN = {
     "unknown-page-kind": (
         set_cell(1, "page_kind", "cinema"),
         "tours/broken.csv:2:page_kind: 'cinema' is not a page kind — "
-        "use one of: overview, sea_services, border_gates, partners, cargo",
+        "use one of: overview, sea_services, border_gates, partners, cargo, compare",
     ),
     "gap-in-numbering": (
-        set_cell(11, "scene", "12"),
-        "tours/broken.csv:2:scene: scenes are numbered [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12], not 1..11 — "
+        set_cell(12, "scene", "13"),
+        "tours/broken.csv:2:scene: scenes are numbered [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13], not 1..12 — "
         "number the rows 1, 2, 3 … in the order they are shown, with no gap",
+    ),
+    "compare-to-itself": (
+        set_cell(12, "to_place_id", "nanning"),
+        "tours/broken.csv:13:to_place_id: a comparison goes between two places — name another place",
+    ),
+    "compare-without-an-end": (
+        set_cell(12, "from_place_id", ""),
+        "tours/broken.csv:13:from_place_id: a compare scene needs both ends — "
+        "name a place id from places.csv",
+    ),
+    "compare-unknown-place": (
+        set_cell(12, "to_place_id", "atlantis"),
+        "tours/broken.csv:13:to_place_id: 'atlantis' is not an id in places.csv — "
+        "use an existing id from places.csv",
+    ),
+    "ends-on-a-map-scene": (
+        set_cell(1, "from_place_id", "hanoi"),
+        "tours/broken.csv:2:from_place_id: only a compare scene goes from one place to another — "
+        "leave it empty",
     ),
     "unknown-passage": (
         set_cell(8, "closed", "red_sea;atlantis_strait"),
@@ -217,7 +236,8 @@ BROKEN = {
     "missing-column": (
         drop_column("notes"),
         "tours/broken.csv:1:notes: column is missing — add it to the header; the columns are: "
-        "scene, page_kind, service_id, closed, view, highlight, title_vi, title_en, title_zh, "
+        "scene, page_kind, service_id, closed, view, highlight, from_place_id, to_place_id, "
+        "title_vi, title_en, title_zh, "
         "caption_vi, caption_en, caption_zh, facts, source_ids, notes",
     ),
 }
@@ -263,7 +283,7 @@ def test_an_empty_tour_file_is_a_problem(tmp_path: Path, tables: Tables) -> None
 
 def test_command_line_checks_the_tours(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["story"]) == 0
-    assert "tours/story.csv: 11 scenes valid" in capsys.readouterr().out
+    assert "tours/story.csv: 12 scenes valid" in capsys.readouterr().out
     assert main(["nope"]) == 1
     assert "tours/nope.csv:-:-: no such tour" in capsys.readouterr().out
 
@@ -341,7 +361,25 @@ def layers_of(tables: Tables, scene: Scene, routes, language: str = "en") -> dic
     return {layer.id: layer for layer in built}
 
 
-@pytest.mark.parametrize("number", range(1, 12))
+def test_compare_scene_draws_the_comparison_of_its_two_ends(tables: Tables, story: Tour, routes) -> None:
+    """A compare scene is the Compare page's map: every option from its origin to its destination,
+    in the option colours, both ends labelled, the options in the legend."""
+    from atlas.compare import compare
+
+    scene = next(s for s in story.scenes if s.page_kind == "compare")
+    spec = scene_spec(scene, "vi")
+    assert (spec.origin, spec.destination, spec.style) == ("nanning", "hai_phong", "projector")
+    content = map_content(spec, tables, Translator(load_translations(), "vi"), plan=routes)
+    expected = compare(tables, "nanning", "hai_phong")
+    drawn = {record["id"] for record in content.layer("compare-routes").records}
+    assert drawn == {option.option_id for option in expected.options}
+    legend = [item.text for item in content.legend if item.key.startswith("compare.option:")]
+    assert len(legend) == len(expected.options) and all(legend)
+    labels = {label["label"] for label in content.placed_labels(content.view())}
+    assert {"Nam Ninh", "Hải Phòng"} <= labels
+
+
+@pytest.mark.parametrize("number", range(1, 13))
 def test_scene_map_rings_and_labels(tables: Tables, story: Tour, routes, number: int) -> None:
     scene = story.scene(number)
     built = layers_of(tables, scene, routes)
