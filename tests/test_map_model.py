@@ -38,6 +38,7 @@ PARITY_LINKS = {
     "border-gates": "/border_gates?lang=zh",
     "partners": "/partners?lang=en",
     "cargo-search": "/cargo?q=tinh%20bot&lang=vi",
+    "compare": "/compare?from=nanning&to=hai_phong&teu=2&day=2026-12-01&lang=zh",
 }
 
 
@@ -103,7 +104,7 @@ def test_slide_legend_is_the_page_legend(tables, link: str) -> None:
     page = open_app(urlsplit(link).path.strip("/") + ".py", **dict(parse_qsl(urlsplit(link).query)))
     legends = [m.value for m in page.markdown if "atlas-legend" in m.value]
     assert legends == [legend_html(content.legend, t)]
-    assert on_slide == [t(item.key) for item in content.legend]
+    assert on_slide == [item.label(t) for item in content.legend]
 
 
 def test_tour_scene_draws_the_map_of_its_page_kind(tables) -> None:
@@ -194,6 +195,7 @@ EXPORT_LINKS = [
     "/border_gates?lang=zh",
     "/partners?lang=en",
     "/cargo?q=glass&lang=en",
+    "/compare?from=pingxiang&to=hai_phong&tonnes=20&set=road_speed_kmh:50&lang=vi",
 ]
 
 
@@ -207,7 +209,8 @@ def test_every_format_opens(tables, tmp_path, link: str) -> None:
     html = export.export_link(link, "html", tables).decode("utf-8")
     assert html.startswith("<!DOCTYPE html>") and "corridorAtlasDeck" in html
     csv = export.export_link(link, "csv", tables).decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("id,")
+    # A comparison's table is its legs; every other map's is its places.
+    assert csv.splitlines()[0].startswith("option_id," if link.startswith("/compare") else "id,")
     geojson = json.loads(export.export_link(link, "geojson", tables))
     assert geojson["type"] == "FeatureCollection"
     path = tmp_path / "map.gpkg"
@@ -321,3 +324,87 @@ def test_the_page_offers_a_link_that_reopens_the_same_map() -> None:
     )
     again = open_app("sea_services.py", **dict(parse_qsl(urlsplit(code).query)))
     assert deck_spec(again) == deck_spec(at)
+
+
+# --- the comparison as a map kind -----------------------------------------------------------------
+
+
+def test_a_comparison_link_round_trips_and_bounds_its_values() -> None:
+    link = (
+        "/compare?from=qinzhou&to=kolkata&tonnes=40&set=sea_speed_kn:16,road_factor:1.3"
+        "&day=2026-12-01&lang=vi"
+    )
+    spec = spec_from_link(link)
+    assert (spec.kind, spec.origin, spec.destination, spec.unit, spec.amount) == (
+        "compare",
+        "qinzhou",
+        "kolkata",
+        "tonnes",
+        40.0,
+    )
+    assert spec.overrides == (("road_factor", 1.3), ("sea_speed_kn", 16.0))
+    assert spec_from_link(spec.link()) == spec
+    hostile = spec_from_link("/compare?from=../etc&to=x%00&teu=nan&set=a:-1,b:inf,c:1e99,:3,d&day=2026-13-40")
+    assert (hostile.origin, hostile.destination, hostile.unit, hostile.amount) == (None, None, "teu", 1.0)
+    assert hostile.overrides == (("c", 1e6),) and hostile.day is None
+
+
+def test_a_fitted_comparison_shows_every_option_on_screen_phone_and_slide(tables) -> None:
+    from atlas.compare import PRESETS
+
+    t = Translator(tables.translations, "en")
+    for origin, destination in PRESETS:
+        spec = MapSpec(kind="compare", origin=origin, destination=destination, day=None)
+        content = map_content(spec, tables, t, plan=_plan(tables))
+        view = content.view()
+        west, south, east, north = slides.view_frame(view).bounds_deg()
+        boxes = {
+            "screen": view_box(view, *SCREEN_MAP_PX),
+            "phone": view_box(content.view(PHONE_MAP_PX), *PHONE_MAP_PX),
+            "slide": Bounds(west, south, east, north),
+        }
+        for record in content.layer("compare-routes").records:
+            for lon, lat in record["path"]:
+                for name, box in boxes.items():
+                    assert box.contains(lon, lat), (name, origin, destination, record["id"], lon, lat)
+
+
+def test_a_changed_assumption_changes_the_map_and_its_files(tables) -> None:
+    base = export.content_for(spec_from_link("/compare?from=nanning&to=hai_phong&lang=en"), tables)
+    slower = export.content_for(
+        spec_from_link("/compare?from=nanning&to=hai_phong&set=road_speed_kmh:20&lang=en"), tables
+    )
+    road = "road__huu_nghi__youyiguan"
+    hours = {
+        c.spec.overrides: next(o for o in c.comparison.options if o.option_id == road).total_hours
+        for c in (base, slower)
+    }
+    assert hours[(("road_speed_kmh", 20.0),)] > hours[()]
+    tips = [
+        {r["tooltip"] for r in c.layer("compare-routes").records if r["id"] == road} for c in (base, slower)
+    ]
+    assert tips[0] != tips[1]
+    legs = export.export_link(
+        "/compare?from=nanning&to=hai_phong&set=road_speed_kmh:20&lang=en", "csv", tables
+    )
+    assert b"road__huu_nghi__youyiguan" in legs and b"road_speed_kmh" in legs
+
+
+def test_a_comparison_that_cannot_be_made_says_why(tables, tmp_path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "atlas.export",
+            "/compare?from=nanning&to=nanning",
+            "--format",
+            "png",
+            "-o",
+            str(tmp_path / "x.png"),
+        ],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 2 and "same place" in done.stderr and "Traceback" not in done.stderr
