@@ -123,3 +123,22 @@ def test_uploaded_places_can_be_compared(tables: loaders.Tables) -> None:
     assert at.selectbox(key="compare_from").value == "my_factory"
     modes = {label.split(" · ")[0] for label in at.dataframe[0].value[text("compare.option")]}
     assert text("mode.road") in modes and text("mode.rail") in modes
+
+
+def test_play_moves_the_ships_a_day_at_a_time_and_stop_holds_them() -> None:
+    """"Play" steps the day (the map reruns on its own while playing); "Stop" gives the slider back.
+    The link keeps the day, so a shared link shows the ships where the sender saw them."""
+    at = open_app("compare.py", **{"from": "qinzhou", "to": "kolkata", "teu": "1", "day": "2026-12-01"})
+    assert not at.exception
+    assert at.slider(key="compare_day").value == dt.date(2026, 12, 1)
+    assert at.query_params["day"] == "2026-12-01"
+    at.button(key="compare_play").click().run()
+    assert not at.exception
+    assert at.button(key="compare_play").label == text("compare.stop")
+    assert at.slider(key="compare_day").disabled
+    # The run after the click already drew the map one step on.
+    assert at.session_state["compare_day"] == dt.date(2026, 12, 2)
+    assert at.query_params["day"] == "2026-12-02"
+    at.button(key="compare_play").click().run()
+    assert at.button(key="compare_play").label == text("compare.play")
+    assert not at.slider(key="compare_day").disabled
