@@ -501,7 +501,12 @@ def _compare(c: _Context) -> _Context:
             passed += [leg.origin_id, leg.destination_id]
         c.sources += option.source_ids
     c.add("compare-routes", "path", routes)
-    c.places(layers.POINT_KINDS, list(dict.fromkeys(passed)))
+    # The places' labels name their kind ("Cửa khẩu …", "Ga …", "Sân bay …"): the legend keeps its
+    # room for the options, which only colour tells apart.
+    ends = c.places(layers.POINT_KINDS, list(dict.fromkeys(passed)))
+    c.dots = [d for d in c.dots if d not in ends] + [
+        {k: v for k, v in d.items() if k != "legend"} for d in ends
+    ]
     c.first_labels = [origin, destination]
     used = dict.fromkeys(a for o in comparison.options for a in o.assumption_ids)
     c.sources += [s for a in used for s in comparison.assumptions[a].source_ids]

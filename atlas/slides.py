@@ -39,9 +39,10 @@ from matplotlib.transforms import Bbox
 from loaders import Tables, basemap
 
 from . import layers, style
-from .content import MAP_SIZE_PX, LegendItem, MapContent
+from .content import FIT_PADDING_PX, MAP_SIZE_PX, LegendItem, MapContent
 from .deck import basemap_detail
 from .exports import content_sources_note, sources_line
+from .framing import fit_view
 from .i18n import Translator, nfc
 from .mercator import MAX_LAT, WORLD_M, WORLD_PX_AT_ZOOM_0, from_metres, to_metres
 from .numbers import number
@@ -432,7 +433,27 @@ def render_map_figure(content: MapContent, view: MapView, tables: Tables, title:
 
 
 def _render(page: Page, tables: Tables, fonts: FontChoice) -> Figure:
-    content, view = page.content, page.view
+    """The slide of a page. A fitted map whose legend would hide a place in every corner (a
+    comparison's long legend) is fitted again above the legend, so nothing it draws is hidden."""
+    fig, legend_box, hidden = _render_at(page, page.view, tables, fonts)
+    if hidden < PLACE_WEIGHT or not page.content.spec.fitted or legend_box is None:
+        return fig
+    legend_px = legend_box.height * REFERENCE_HEIGHT_PX / FIGURE_SIZE_PX[1]
+    top, right, bottom, left = FIT_PADDING_PX
+    view = fit_view(
+        page.content.bounds,
+        REFERENCE_WIDTH_PX,
+        REFERENCE_HEIGHT_PX,
+        padding_px=(top, right, bottom + legend_px, left),
+    )
+    return _render_at(page, view, tables, fonts)[0]
+
+
+def _render_at(
+    page: Page, view: MapView, tables: Tables, fonts: FontChoice
+) -> tuple[Figure, Bbox | None, float]:
+    """The slide at a view, the legend's box and the weight of what the legend hides."""
+    content = page.content
     t = Translator(tables.translations, content.spec.language)
     frame = view_frame(view)
     fig = Figure(figsize=(FIGURE_SIZE_PX[0] / DPI, FIGURE_SIZE_PX[1] / DPI), dpi=DPI)
@@ -459,11 +480,14 @@ def _render(page: Page, tables: Tables, fonts: FontChoice) -> Figure:
     footer = _draw_footer(fig, tables, sources, content.data_date, t, fonts)
     title = page.title or content.title
     overlays = [footer, *_draw_title(fig, title, page.caption or content.subtitle, fonts)]
+    legend_box, hidden = None, 0.0
     if content.legend:
-        overlays.append(_draw_legend(fig, content.legend, footer, t, fonts))
+        points = _drawn_points(ax, content, frame)
+        legend_box, hidden = _draw_legend(fig, content.legend, footer, t, fonts, points, avoid=overlays)
+        overlays.append(legend_box)
     overlays.append(_draw_scale_bar(ax, frame, footer.height / FIGURE_SIZE_PX[1], t, fonts))
     _draw_labels(ax, content, frame, view, fonts, overlays)
-    return fig
+    return fig, legend_box, hidden
 
 
 def _draw_footer(
@@ -552,14 +576,72 @@ def _draw_title(fig: Figure, title: str, subtitle: str, fonts: FontChoice) -> li
     return boxes
 
 
+# What a legend may cover when it has to cover something: a place (dot or label) counts as much as
+# this many route vertices.
+PLACE_WEIGHT = 25
+
+
+def _drawn_points(ax: Any, content: MapContent, frame: Frame) -> list[tuple[float, float, int]]:
+    """Every drawn coordinate in figure pixels with its weight (places heavy, route vertices light)."""
+    points = []
+    for layer in content.layers:
+        for record in layer.records:
+            coords = record.get("path") or [record["position"]]
+            weight = 1 if "path" in record else PLACE_WEIGHT
+            for lon, lat in coords:
+                x, y = (float(v) for v in to_metres(lon, lat))
+                x = _in_frame_x(x, frame)
+                if x is not None:
+                    px, py = ax.transData.transform((x, y))
+                    points.append((float(px), float(py), weight))
+    return points
+
+
 def _draw_legend(
-    fig: Figure, items: Sequence[LegendItem], footer: Bbox, t: Translator, fonts: FontChoice
-) -> Bbox:
+    fig: Figure,
+    items: Sequence[LegendItem],
+    footer: Bbox,
+    t: Translator,
+    fonts: FontChoice,
+    points: Sequence[tuple[float, float, int]] = (),
+    avoid: Sequence[Bbox] = (),
+) -> tuple[Bbox, float]:
+    """The legend in the corner where it hides least of the map: lower right by default, else lower
+    left or upper right (a comparison's long legend would otherwise sit on its destination); never
+    over the title (`avoid`)."""
+    above_footer = footer.y1 / FIGURE_SIZE_PX[1] + 0.012
+    corners = (
+        ("lower right", (0.992, above_footer)),
+        ("lower left", (0.008, above_footer)),
+        ("upper right", (0.992, 0.985)),
+    )
+    best = None
+    for loc, anchor in corners:
+        legend = _legend_at(fig, items, t, fonts, loc, anchor)
+        box = legend.get_window_extent(fig.canvas.get_renderer())
+        hidden = sum(w for x, y, w in points if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1)
+        if any(box.overlaps(other) for other in avoid):
+            hidden = math.inf
+        if best is None or hidden < best[0]:
+            if best is not None:
+                best[1].remove()
+            best = (hidden, legend, box)
+        else:
+            legend.remove()
+        if hidden == 0:
+            break
+    assert best is not None
+    return best[2], best[0]
+
+
+def _legend_at(
+    fig: Figure, items: Sequence[LegendItem], t: Translator, fonts: FontChoice, loc: str, anchor: tuple
+) -> Any:
     legend = fig.legend(
         [_legend_handle(item) for item in items],
         [nfc(item.label(t)) for item in items],
-        loc="lower right",
-        bbox_to_anchor=(0.992, footer.y1 / FIGURE_SIZE_PX[1] + 0.012),
+        loc=loc,
+        bbox_to_anchor=anchor,
         ncols=2 if len(items) > 6 else 1,
         prop=FontProperties(family=list(fonts.families), size=11),
         frameon=True,
@@ -573,7 +655,7 @@ def _draw_legend(
     legend.set_zorder(22)
     for text in legend.get_texts():
         text.set_parse_math(False)
-    return legend.get_window_extent(fig.canvas.get_renderer())
+    return legend
 
 
 def _metadata(title: str, note: str, fonts: FontChoice) -> dict[str, str]:

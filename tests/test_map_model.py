@@ -408,3 +408,22 @@ def test_a_comparison_that_cannot_be_made_says_why(tables, tmp_path) -> None:
         timeout=300,
     )
     assert done.returncode == 2 and "same place" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("link", ["/compare?from=nanning&to=hai_phong&lang=vi", "/sea_services?lang=en"])
+def test_the_slide_legend_hides_no_place(tables, link: str) -> None:
+    """A comparison's legend is long: the slide puts it where it hides no dot (another corner, or the
+    map fitted again above it)."""
+    content = export.content_for(spec_from_link(link), tables)
+    fig = slides.render_map_figure(content, content.view(), tables)
+    (legend,) = fig.legends
+    box = legend.get_window_extent(fig.canvas.get_renderer())
+    (ax,) = fig.axes
+    dots = [
+        ax.transData.transform(offset)
+        for collection in ax.collections
+        for offset in collection.get_offsets()
+    ]
+    assert dots
+    hidden = [(x, y) for x, y in dots if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1]
+    assert hidden == [], hidden
