@@ -15,6 +15,7 @@ from atlas import compare as cmp
 from atlas import style
 from atlas.content import OPTION_LEGEND_PREFIX
 from atlas.i18n import localized
+from atlas.numbers import chart_locale
 from atlas.spec import MAX_AMOUNT, MapSpec, spec_from_params
 from ui import data
 from ui.sidebar import online_tiles
@@ -107,7 +108,7 @@ unit = controls[2].radio(
     format_func=lambda u: t(cmp.TEXT_KEYS["unit"][u]),
 )
 amount = controls[3].number_input(
-    t("compare.amount"), min_value=0.1, max_value=MAX_AMOUNT, step=1.0, key="compare_amount"
+    t("compare.amount"), min_value=0.1, max_value=MAX_AMOUNT, step=1.0, format="%g", key="compare_amount"
 )
 
 with st.expander(t("compare.assumptions")):
@@ -219,7 +220,16 @@ for option in comparison.options:
             t("compare.freight"): freight if option.mode == "air" else "✓",
         }
     )
-data_table(pd.DataFrame(rows))
+data_table(
+    pd.DataFrame(rows),
+    quantities={
+        t("compare.distance_km"): 0,
+        t("compare.total_hours"): 1,
+        t("compare.days"): 1,
+        **{components[c]: 1 for c in cmp.COMPONENTS},
+        t("compare.co2e_kg"): 1,
+    },
+)
 
 # Option names are long ("Road · Hữu Nghị International Border Gate – …"): full width, room for them.
 AXIS = {"labelLimit": 420}
@@ -234,6 +244,7 @@ time_rows = [
 charts[0].caption(t("compare.time_chart"))
 charts[0].vega_lite_chart(
     {
+        "config": {"locale": chart_locale(lang)},
         "data": {"values": time_rows},
         "height": BAR_HEIGHT + 60,
         "mark": "bar",
@@ -265,6 +276,7 @@ charts[0].vega_lite_chart(
 charts[1].caption(t("compare.co2e_chart"))
 charts[1].vega_lite_chart(
     {
+        "config": {"locale": chart_locale(lang)},
         "data": {
             "values": [{"option": labels[o.option_id], "kg": round(o.co2e_kg, 1)} for o in comparison.options]
         },
@@ -331,7 +343,10 @@ with st.expander(t("compare.legs")):
         for option in comparison.options
         for leg in option.legs
     ]
-    data_table(pd.DataFrame(leg_rows))
+    data_table(
+        pd.DataFrame(leg_rows),
+        quantities={t("compare.distance_km"): 1, t("compare.total_hours"): 1, t("compare.co2e_kg"): 1},
+    )
 
 # The map's files (PNG, PDF, HTML, legs CSV, GeoJSON, GeoPackage) are in its Export panel; this is
 # the comparison as data, every number with the assumptions and sources it used.

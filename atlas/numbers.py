@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 _LOCALES = {"vi": "vi_VN", "en": "en_US", "zh": "zh_Hans_CN"}
 
@@ -37,3 +37,16 @@ def percent(value_pct: float, language: str, decimals: int = 1, *, sign: bool = 
 def compact(value: float, language: str) -> str:
     """A figure as the sources print it: no decimals for whole numbers, one otherwise."""
     return number(value, language, 0 if float(value).is_integer() else 1)
+
+
+def chart_locale(language: str) -> dict:
+    """Vega-Lite's `config.locale` for the reader's number format (axes and tooltips of charts)."""
+    locale = _LOCALES[language]
+    return {
+        "number": {
+            "decimal": get_decimal_symbol(locale),
+            "thousands": get_group_symbol(locale),
+            "grouping": [3],
+            "currency": ["", ""],
+        }
+    }

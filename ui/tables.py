@@ -12,14 +12,30 @@ import pandas as pd
 import streamlit as st
 
 from atlas import exports
+from atlas.numbers import number
 
 from . import data
 from .state import language
 
 
-def data_table(frame: pd.DataFrame, csv_name: str | None = None) -> None:
-    """The frame as a table across the page; with `csv_name`, a formula-safe CSV download below."""
-    st.dataframe(frame, hide_index=True, width="stretch")
+def data_table(
+    frame: pd.DataFrame, csv_name: str | None = None, *, quantities: dict[str, int] | None = None
+) -> None:
+    """The frame as a table across the page; with `csv_name`, a formula-safe CSV download below.
+
+    `quantities` names the columns that hold quantities, with their decimals: they are written in
+    the reader's format (vi `1.548,3`, en `1,548.3`). Other numbers (years, ids) stay as they are."""
+    shown = frame
+    if quantities:
+        lang = language()
+        shown = frame.assign(
+            **{
+                column: frame[column].map(lambda v, d=decimals: number(v, lang, d))
+                for column, decimals in quantities.items()
+                if column in frame.columns
+            }
+        )
+    st.dataframe(shown, hide_index=True, width="stretch")
     if csv_name:
         t = data.translator(language())
         st.download_button(
