@@ -12,6 +12,8 @@ from . import style
 from .content import LegendItem
 from .i18n import Translator, nfc
 
+_CHIP_STYLE = "display:inline-block;max-width:100%;margin:0 14px 4px 0;line-height:1.5"
+
 
 def legend_html(items: Sequence[LegendItem], t: Translator, *, css_class: str = "atlas-legend") -> str:
     """Swatches drawn as the map draws them: solid or dashed lines, filled or hollow dots, rings."""
@@ -40,7 +42,8 @@ def labelled_legend_html(
                 f'border:2px solid {colour};background:{fill};vertical-align:middle"></span>'
             )
         chips.append(
-            f'<span class="chip" style="margin-right:14px;white-space:nowrap">'
-            f"{mark} {escape(nfc(label))}</span>"
+            # A chip keeps its swatch and words together, and wraps inside itself on a phone
+            # rather than run off the screen (a comparison's option names are long).
+            f'<span class="chip" style="{_CHIP_STYLE}">{mark} {escape(nfc(label))}</span>'
         )
     return f'<div class="{css_class}" style="line-height:2">{"".join(chips)}</div>' if chips else ""
