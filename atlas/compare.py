@@ -23,7 +23,7 @@ import itertools
 import json
 import math
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +34,6 @@ from loaders import Tables, split_ids
 
 from . import style
 from .i18n import localized, place_label
-from .layers import DASHED, SOLID, deck_text
 
 COMPONENTS = ("line_haul", "wait", "dwell", "border")
 MODES = ("sea", "road", "rail", "air")
@@ -1189,82 +1188,6 @@ def comparison_geojson(comparison: Comparison) -> dict[str, Any]:
         "name": f"compare_{comparison.origin_id}_{comparison.destination_id}",
         "features": features,
     }
-
-
-def compare_map_content(
-    tables: Tables,
-    comparison: Comparison,
-    language: str = "en",
-    colours: Sequence[style.Rgba] = OPTION_COLOURS,
-    vessels: Sequence[VesselPosition] = (),
-    vessel_text: Callable[[VesselPosition, str], str] | None = None,
-) -> dict[str, list[dict[str, Any]]]:
-    """What the comparison map shows: one path record per leg (atlas.layers conventions: path,
-    color, width, dash, tooltip), each option in its own colour, straight-line estimates dashed; one
-    record per place the options pass through; and one ring per vessel of ``vessels`` (from
-    `vessel_positions`), its tooltip from ``vessel_text(vessel, place name)``."""
-    data = prepared(tables)
-    names = data.names(language)
-    paths: list[dict[str, Any]] = []
-    place_ids: list[str] = []
-    for index, option in enumerate(comparison.options):
-        colour = list(colours[index % len(colours)])
-        for leg in option.legs:
-            tooltip = (
-                f"{option.option_id}\n{names.get(leg.origin_id, leg.origin_id)} → "
-                f"{names.get(leg.destination_id, leg.destination_id)}\n"
-                f"{leg.mode} · {leg.distance_km:,.0f} km · {leg.total_hours:,.1f} h · "
-                f"{leg.co2e_kg:,.0f} kg CO₂e"
-            )
-            paths.append(
-                {
-                    "option_id": option.option_id,
-                    "path": [[round(x, 5), round(y, 5)] for x, y in leg.path],
-                    "color": colour,
-                    "width": 5.0 if leg.mode in ("sea", "rail", "air") else 4.0,
-                    "dash": DASHED if leg.basis == "straight_line_estimate" else SOLID,
-                    "tooltip": deck_text(tooltip),
-                }
-            )
-            place_ids.extend((leg.origin_id, leg.destination_id))
-    places = data.places
-    place_records = []
-    for pid in dict.fromkeys(place_ids):
-        colour = list(style.PLACE_COLOURS.get(places[pid].kind, style.GREY))
-        role = "origin" if pid == comparison.origin_id else "via"
-        role = "destination" if pid == comparison.destination_id else role
-        place_records.append(
-            {
-                "id": pid,
-                "position": [round(places[pid].point[0], 5), round(places[pid].point[1], 5)],
-                "label": deck_text(names.get(pid, pid)),
-                "name": deck_text(names.get(pid, pid)),
-                "color": colour,
-                "fill": colour,
-                "radius": 8 if role != "via" else 5,
-                "role": role,
-                # Ends first when labels compete for room on a small map.
-                "priority": 2 if role != "via" else 0,
-                "tooltip": deck_text(names.get(pid, pid)),
-            }
-        )
-    vessel_records = [
-        {
-            "position": [round(v.point[0], 5), round(v.point[1], 5)],
-            "color": list(style.BLACK),
-            "radius": 9,
-            "vessel": v.vessel,
-            "status": v.status,
-            "tooltip": deck_text(
-                vessel_text(v, names.get(v.place_id, v.place_id))
-                if vessel_text
-                else f"vessel {v.vessel}: {v.status.replace('_', ' ')} ({names.get(v.place_id, v.place_id)})"
-            ),
-        }
-        for v in vessels
-        if v.status != "not_started"
-    ]
-    return {"paths": paths, "places": place_records, "vessels": vessel_records}
 
 
 def _format_table(comparison: Comparison) -> str:

@@ -463,7 +463,7 @@ def _compare(c: _Context) -> _Context:
     overrides = {key: value for key, value in spec.overrides if key in known}
     comparison = cmp.compare(tables, origin, destination, consignment, overrides)
     c.comparison = comparison
-    names = {row["id"]: place_label(row, lang) for row in tables.places.to_dict("records")}
+    names = {pid: place_label(row, lang) for pid, row in layers.place_rows(tables).items()}
     routes: list[Record] = []
     passed: list[str] = []
     for index, option in enumerate(comparison.options):
@@ -666,7 +666,7 @@ def sea_subtitle(
 
 def highlight_records(tables: Tables, place_ids: Iterable[str]) -> list[Record]:
     """A thick black ring per highlighted place: visible on land, sea and over coloured lines alike."""
-    rows = {row["id"]: row for row in tables.places.to_dict("records")}
+    rows = layers.place_rows(tables)
     return [
         {
             "id": pid,
@@ -681,7 +681,7 @@ def highlight_records(tables: Tables, place_ids: Iterable[str]) -> list[Record]:
 
 
 def _highlight_labels(tables: Tables, place_ids: Iterable[str], language: str) -> list[Record]:
-    rows = {row["id"]: row for row in tables.places.to_dict("records")}
+    rows = layers.place_rows(tables)
     return [
         {
             "id": pid,

@@ -22,6 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import loaders
 from atlas import compare, model
+from atlas.content import map_content
+from atlas.i18n import Translator
+from atlas.spec import MapSpec
 
 TARGET_MS = 150.0
 
@@ -46,10 +49,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     tables = result.tables
 
+    t = Translator(tables.translations, "vi")
+
     def all_presets() -> None:
+        # What a page rerun does: the comparison and its map content (layers, labels, legend).
         for origin, destination in compare.PRESETS:
-            comparison = compare.compare(tables, origin, destination)
-            compare.compare_map_content(tables, comparison, "vi")
+            spec = MapSpec(kind="compare", language="vi", origin=origin, destination=destination)
+            map_content(spec, tables, t, plan=plan)
+
+    def plan(service_id: str, closed: tuple[str, ...], speed_kn: float) -> model.ServicePlan:
+        return model.plan_service(tables, service_id, closed, speed_kn)
 
     def sea_plan() -> None:
         model.plan_service(tables, "beibu_haiphong_kolkata")

@@ -328,21 +328,31 @@ def test_every_text_key_the_page_uses_is_translated(tables: loaders.Tables) -> N
 
 
 def test_map_content_one_colour_per_option(tables: loaders.Tables) -> None:
+    """The comparison as a map kind of the one model: one path per leg, one colour per option,
+    estimates dashed, both ends labelled first, each option named in the legend."""
+    from atlas.content import OPTION_LEGEND_PREFIX, map_content
+    from atlas.i18n import Translator
+    from atlas.spec import MapSpec
+
     comparison = cmp.compare(tables, "nanning", "hai_phong")
-    content = cmp.compare_map_content(tables, comparison, "vi")
-    assert len(content["paths"]) == sum(len(o.legs) for o in comparison.options)
+    spec = MapSpec(kind="compare", language="vi", origin="nanning", destination="hai_phong")
+    content = map_content(spec, tables, Translator(tables.translations, "vi"))
+    paths = content.layer("compare-routes").records
+    assert len(paths) == sum(len(o.legs) for o in comparison.options)
     colours = {}
-    for record in content["paths"]:
+    for record in paths:
         assert set(record) >= {"path", "color", "width", "dash", "tooltip"}
         assert len(record["path"]) >= 2
-        colours.setdefault(record["option_id"], set()).add(tuple(record["color"]))
+        colours.setdefault(record["id"], set()).add(tuple(record["color"]))
     assert all(len(c) == 1 for c in colours.values())
     assert len({next(iter(c)) for c in colours.values()}) == len(comparison.options)
-    dashed = [r for r in content["paths"] if r["dash"] != [0, 0]]
+    dashed = [r for r in paths if r["dash"] != [0, 0]]
     assert dashed, "straight-line estimates are drawn dashed"
-    roles = {p["id"]: p["role"] for p in content["places"]}
-    assert roles["nanning"] == "origin" and roles["hai_phong"] == "destination"
-    assert any("Hữu Nghị" in p["name"] for p in content["places"])
+    assert all(r.get("legend") == "compare.estimate" for r in dashed)
+    first = [label["label"] for label in content.labels if label["priority"] >= 1000]
+    assert sorted(first) == ["Hải Phòng", "Nam Ninh"]
+    names = [item.text for item in content.legend if item.key.startswith(OPTION_LEGEND_PREFIX)]
+    assert len(names) == len(comparison.options) and any("Hữu Nghị" in n for n in names)
 
 
 def test_exports_carry_every_leg_and_its_sources(tables: loaders.Tables) -> None:
