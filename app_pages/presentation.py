@@ -87,6 +87,9 @@ with st.container(key="tour-controls", horizontal=True, vertical_alignment="cent
         )
         st.page_link(**exit_link)
 
+# A long legend (a comparison names every option) goes beside the map, under the caption, where a
+# 720-px projector has room; under the map it would run below the fold.
+LEGEND_BELOW_MAX_ITEMS = 6
 content = data.content(scene_spec(scene, lang))
 view = content.view(TOUR_MAP_PX)
 with st.container(key="tour-stage"):
@@ -97,7 +100,8 @@ with st.container(key="tour-stage"):
             height=int(TOUR_MAP_PX[1]),
             key=f"tour-map-{tour_id}-{number_shown}",
         )
-        legend(content.legend, t)
+        if len(content.legend) <= LEGEND_BELOW_MAX_ITEMS:
+            legend(content.legend, t)
     with text_column:
         with st.container(key="tour-title"):
             st.title(plain_markdown(scene.title(lang)), anchor=False)
@@ -112,5 +116,7 @@ with st.container(key="tour-stage"):
                 )
             st.markdown(plain_markdown(t("tour.sources", sources=source_label(tables, scene.source_ids))))
             st.markdown(plain_markdown(t("sidebar.scope")))
+        if len(content.legend) > LEGEND_BELOW_MAX_ITEMS:
+            legend(content.legend, t)
 
 write_query_params({"tour": tour_id, "scene": str(number_shown)})
