@@ -81,6 +81,8 @@ LEGEND_ORDER: tuple[str, ...] = (
     "legend.hsr_proposed",
     "legend.port",
     "legend.gate",
+    *(f"legend.pair.{level}{closed}" for closed in ("", ".closed") for level in style.GATE_LEVEL_COLOURS),
+    "legend.smart_gate_road",
     "legend.rail_station",
     "legend.airport",
     "legend.planned",
@@ -170,6 +172,8 @@ class _Context:
         self.frame_points: list[tuple[float, float]] = []
         self.plans: list[model.ServicePlan] = []
         self.lines: list[model.CorridorLine] = []
+        # Labels of things other than place dots (gate pairs), competing with the place labels.
+        self.labels: list[Record] = []
         self.subtitle = ""
 
     @property
@@ -217,6 +221,7 @@ class _Context:
         size = PROJECTOR_LABEL_PX if self.projector else SCREEN_LABEL_PX
         labels = [
             *layers.label_records(self.dots, tables, self.language),
+            *self.labels,
             *_highlight_labels(tables, spec.highlight, self.language),
         ]
         return MapContent(
@@ -325,6 +330,8 @@ def _sea(c: _Context) -> _Context:
 
 
 def _gates(c: _Context) -> _Context:
+    """Each gate pair as one marker (colour: level; hollow: suspended or planned) with its label, a blue
+    ring for the smart-gate pilot's freight roads, the corridors, and towns for orientation."""
     spec, tables, t, lang = c.spec, c.tables, c.t, c.language
     if spec.layer_on("corridors"):
         c.lines = list(model.corridor_lines(tables))
@@ -334,13 +341,13 @@ def _gates(c: _Context) -> _Context:
     shown = tables.gate_pairs
     if not spec.show_planned:
         shown = shown.loc[shown["status"] == "operating"]
-    c.add("gate-pairs", "path", layers.gate_pair_records(tables, shown, lang, t))
+    c.add("smart-gate-roads", "rings", layers.smart_gate_road_records(tables, shown))
+    c.add("gate-pairs", "dots", layers.gate_pair_records(tables, shown, lang, t))
+    c.labels += layers.gate_pair_label_records(tables, shown, lang, t)
     c.cite(tables.gate_pairs, "pair_id", shown["pair_id"])
-    all_sides = set(tables.gate_pairs["vn_place_id"]) | set(tables.gate_pairs["cn_place_id"])
-    hidden = all_sides - set(shown["vn_place_id"]) - set(shown["cn_place_id"])
-    kinds = ("border_gate", "rail_border_station", "city")
-    only = [pid for pid in tables.places.loc[tables.places["kind"].isin(kinds), "id"] if pid not in hidden]
-    c.places(kinds, only, frame=False)
+    # The markers stand between the two sides: their places' sources back the positions.
+    c.cite(tables.places, "id", [*shown["vn_place_id"], *shown["cn_place_id"]])
+    c.places(("city",), frame=False)
     return c
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from babel.numbers import format_decimal
+from babel.numbers import format_compact_decimal, format_decimal
 
 _LOCALES = {"vi": "vi_VN", "en": "en_US", "zh": "zh_Hans_CN"}
 
@@ -37,3 +37,23 @@ def percent(value_pct: float, language: str, decimals: int = 1, *, sign: bool = 
 def compact(value: float, language: str) -> str:
     """A figure as the sources print it: no decimals for whole numbers, one otherwise."""
     return number(value, language, 0 if float(value).is_integer() else 1)
+
+
+# Chinese counts large amounts in 万 (10⁴) and 亿 (10⁸), not in thousands of millions: a unit the data
+# writes as 十亿美元 ("billion USD") or 百万吨 ("million t") is folded into the number, so 50 十亿美元
+# reads 500亿美元 (CLDR's compact decimal forms).
+_CHINESE_MAGNITUDES: tuple[tuple[str, float], ...] = (("十亿", 1e9), ("百万", 1e6))
+
+
+def amount(value: float, unit: str, language: str) -> str:
+    """A quantity with its unit as the language writes it: en '50 billion USD', vi '50 tỷ USD',
+    zh '500亿美元' (no space between a Chinese number and its unit)."""
+    if language != "zh":
+        return f"{compact(value, language)} {unit}".strip()
+    for prefix, magnitude in _CHINESE_MAGNITUDES:
+        if unit.startswith(prefix) and math.isfinite(float(value)):
+            scaled = format_compact_decimal(
+                float(value) * magnitude, locale=_LOCALES[language], fraction_digits=1
+            )
+            return scaled + unit.removeprefix(prefix)
+    return compact(value, language) + unit

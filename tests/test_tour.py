@@ -365,9 +365,12 @@ def test_gates_scene_draws_the_gate_pairs(tables: Tables, story: Tour, routes) -
     built = layers_of(tables, story.scene(5), routes)
     pairs = {record["id"]: record for record in built["gate-pairs"].data}
     assert set(pairs) == set(tables.gate_pairs["pair_id"])
-    # The smart-gate pilot is the thick line; planned and suspended pairs are dashed.
-    assert pairs["huu_nghi__youyiguan"]["width"] > pairs["chi_ma__aidian"]["width"]
-    assert pairs["binh_nghi__pingerguan"]["dash"] != pairs["chi_ma__aidian"]["dash"]
+    # The level is the marker's colour; planned and suspended pairs are hollow; the smart-gate pilot
+    # pairs are ringed.
+    assert pairs["huu_nghi__youyiguan"]["color"] != pairs["chi_ma__aidian"]["color"]
+    assert pairs["binh_nghi__pingerguan"]["fill"] != pairs["binh_nghi__pingerguan"]["color"]
+    rings = {record["id"] for record in built["smart-gate-roads"].data}
+    assert rings == {"huu_nghi__youyiguan:freight_road", "tan_thanh__po_chai:freight_road"}
 
 
 def test_scenario_scene_draws_both_routes(tables: Tables, story: Tour, routes) -> None:
