@@ -174,6 +174,9 @@ class _Context:
         self.lines: list[model.CorridorLine] = []
         # Labels of things other than place dots (gate pairs), competing with the place labels.
         self.labels: list[Record] = []
+        # Places this map draws as part of something else (a gate's pair marker), by place id: the
+        # position a highlight of the place rings instead, its own label left out.
+        self.drawn_at: dict[str, list[float]] = {}
         self.subtitle = ""
 
     @property
@@ -216,13 +219,16 @@ class _Context:
         spec, tables, t = self.spec, self.tables, self.t
         if self.dots:
             self.add("places", "dots", self.dots, frame=False)
-        highlight = highlight_records(tables, spec.highlight)
+        highlight = [
+            r | {"position": self.drawn_at.get(r["id"], r["position"])}
+            for r in highlight_records(tables, spec.highlight)
+        ]
         self.add(HIGHLIGHT_LAYER_ID, "rings", highlight)
         size = PROJECTOR_LABEL_PX if self.projector else SCREEN_LABEL_PX
         labels = [
             *layers.label_records(self.dots, tables, self.language),
             *self.labels,
-            *_highlight_labels(tables, spec.highlight, self.language),
+            *_highlight_labels(tables, [p for p in spec.highlight if p not in self.drawn_at], self.language),
         ]
         return MapContent(
             spec=spec.without_view() if spec.view is None else spec,
@@ -342,8 +348,20 @@ def _gates(c: _Context) -> _Context:
     if not spec.show_planned:
         shown = shown.loc[shown["status"] == "operating"]
     c.add("smart-gate-roads", "rings", layers.smart_gate_road_records(tables, shown))
-    c.add("gate-pairs", "dots", layers.gate_pair_records(tables, shown, lang, t))
-    c.labels += layers.gate_pair_label_records(tables, shown, lang, t)
+    markers = layers.gate_pair_records(tables, shown, lang, t)
+    c.add("gate-pairs", "dots", markers)
+    # A tour scene highlights gates by place: ring the pair's marker and label the pair first.
+    highlighted = set(spec.highlight)
+    for row, marker in zip(shown.to_dict("records"), markers, strict=True):
+        c.drawn_at |= {row["vn_place_id"]: marker["position"], row["cn_place_id"]: marker["position"]}
+    c.labels += [
+        label | {"priority": HIGHLIGHT_PRIORITY}
+        if {row["vn_place_id"], row["cn_place_id"]} & highlighted
+        else label
+        for row, label in zip(
+            shown.to_dict("records"), layers.gate_pair_label_records(tables, shown, lang, t), strict=True
+        )
+    ]
     c.cite(tables.gate_pairs, "pair_id", shown["pair_id"])
     # The markers stand between the two sides: their places' sources back the positions.
     c.cite(tables.places, "id", [*shown["vn_place_id"], *shown["cn_place_id"]])
