@@ -345,11 +345,11 @@ def qualifier_text(qualifier: str, t: Translate) -> str:
 # Pixels: a pair's marker, and the smart-gate ring drawn around it.
 GATE_MARKER_RADIUS_PX = 7
 SMART_GATE_RING_RADIUS_PX = 12
-# Where a pair's label may go, in order of preference: beside the marker, else a little above or below
-# it on either side. Pairs a few kilometres apart (Hữu Nghị, Cốc Nam, Tân Thanh) are ~15 px apart at
-# border zoom: side-by-side labels of neighbours only fit staggered.
+# Where a pair's label may go, in order of preference: beside the marker (clear of a pilot ring), else a
+# little above or below it on either side. Pairs a few kilometres apart (Hữu Nghị, Cốc Nam, Tân Thanh)
+# are ~15 px apart at border zoom: side-by-side labels of neighbours only fit staggered.
 _GATE_LABEL_OFFSETS: tuple[tuple[float, float], ...] = tuple(
-    (side * (GATE_MARKER_RADIUS_PX + 5.0), rise)
+    (side * (SMART_GATE_RING_RADIUS_PX + 4.0), rise)
     for rise in (0.0, -10.0, 10.0, -20.0, 20.0)
     for side in (1, -1)
 )

@@ -11,11 +11,14 @@ from PIL import Image
 
 from atlas import style
 
-from .harness import deck_errors, exception_elements, save_screenshot, wait_for_map
+from .harness import deck_errors, exception_elements, save_screenshot, wait_for_app, wait_for_map
 
 pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1280, "height": 720}
+# A cold first run (geopandas import, data validation, shader compiles) on a shared 2-core machine
+# can take well over the harness's default 30 s.
+COLD_START_MS = 120_000
 # Software WebGL blends edges: a marker's fill is matched within this per-channel slack.
 SLACK = 12
 
@@ -34,8 +37,9 @@ def _mostly_land(fractions: dict[str, float]) -> bool:
 
 
 def test_border_gates_in_chinese_on_a_projector(open_page) -> None:
-    app = open_page("border_gates?lang=zh", viewport=PROJECTOR)
-    png = wait_for_map(app.page, until=_mostly_land)
+    app = open_page("border_gates?lang=zh", viewport=PROJECTOR, wait=False)
+    wait_for_app(app.page, COLD_START_MS)
+    png = wait_for_map(app.page, COLD_START_MS, until=_mostly_land)
     save_screenshot(app.page, "border-gates-zh-1280x720")
     assert exception_elements(app.page) == [] and app.page_errors == []
     assert deck_errors(app.console) == [], "a label glyph is missing or deck.gl failed"
@@ -44,7 +48,8 @@ def test_border_gates_in_chinese_on_a_projector(open_page) -> None:
     # marker of 7 px radius is ~150 px, a ring ~200 px; a few dozen pixels prove it was painted.
     for colour in (style.VERMILLION, style.ORANGE, style.PURPLE, style.SMART_GATE_COLOUR):
         assert _pixels_near(png, colour) > 40, colour
-    body = app.page.locator('[data-testid="stMain"]').inner_text()
-    assert "第865/QĐ-TTg号决定" in body
+    # The smart-gate banners (the sources list below keeps each source's own title, English or not).
+    banners = "\n".join(app.page.locator('[data-testid="stAlert"]').all_inner_texts())
+    assert "第865/QĐ-TTg号决定" in banners
     for english in ("Decision 865", "dedicated freight road", "gate pair", "trucks"):
-        assert english not in body
+        assert english not in banners
