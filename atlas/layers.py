@@ -147,14 +147,8 @@ def zone_records(tables: Tables, language: str, t: Translate) -> list[Record]:
         lines = [localized(row, language), t(f"kind.{row['kind']}")]
         area = figures.loc[(figures["entity_id"] == row["id"]) & (figures["metric"] == "area")]
         for fig in area.to_dict("records"):
-            lines.append(
-                t(
-                    "map.area",
-                    qualifier=qualifier_text(fig["qualifier"], t),
-                    value=compact(fig["value"], language),
-                    unit=fig["unit"],
-                ).replace("  ", " ")
-            )
+            # "Area: more than 7,000 ha", "面积：超过7,000公顷": the unit in the reader's language.
+            lines.append(t("map.area", text=figure_text(fig, t)))
         lines.append(t("map.approximate_location") if row["coord_method"] == "approximate" else "")
         lines.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
         records.append(
