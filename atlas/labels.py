@@ -17,6 +17,8 @@ _CHAR_PX = 7.2
 _CJK_PX = 13.5
 _LINE_PX = 18.0
 _DOT_OFFSET_PX = 9.0
+# Pixels between a callout label and any other dot or marker.
+_CALLOUT_CLEARANCE_PX = 24.0
 # Keys of the candidate placements a record may carry; the placed label keeps only its choice.
 _CANDIDATE_KEYS = frozenset({"offsets", "callouts"})
 # How far a staggered label keeps off another dot or marker (gate markers are 7 px in radius).
@@ -103,12 +105,10 @@ def _nearer_to_another(
     leader: bool = False,
 ) -> bool:
     """True when a staggered label would hide another point, or sit nearer to one than to its own (a
-    reader then takes it for that point's label). A callout's leader line says whose label it is:
-    it only must not hide a point."""
-    mine = 0.0 if leader else _distance(box, points[own])
-    return any(
-        _distance(box, point) < max(mine, _POINT_PX) for other, point in enumerate(points) if other != own
-    )
+    reader then takes it for that point's label). A callout's leader line says whose label it is,
+    but a label right beside another dot still reads as that dot's: a callout keeps well clear."""
+    clearance = _CALLOUT_CLEARANCE_PX if leader else max(_distance(box, points[own]), _POINT_PX)
+    return any(_distance(box, point) < clearance for other, point in enumerate(points) if other != own)
 
 
 def _distance(box: tuple[float, float, float, float], point: tuple[float, float]) -> float:

@@ -350,7 +350,17 @@ _GATE_LABEL_OFFSETS: tuple[tuple[float, float], ...] = tuple(
 # Farther out, joined to the marker by a leader line: for a pair wedged between two others.
 _GATE_LABEL_CALLOUTS: tuple[tuple[float, float], ...] = tuple(
     (side * run, rise)
-    for run, rise in ((40.0, 0.0), (30.0, -30.0), (30.0, 30.0), (40.0, -45.0), (40.0, 45.0))
+    for run, rise in (
+        (40.0, 0.0),
+        (30.0, -30.0),
+        (30.0, 30.0),
+        (40.0, -45.0),
+        (40.0, 45.0),
+        (60.0, -20.0),
+        (60.0, 20.0),
+        (50.0, -65.0),
+        (50.0, 65.0),
+    )
     for side in (-1, 1)
 )
 # Gate-pair labels win a crowded border map over towns; the pilot and higher levels first.
