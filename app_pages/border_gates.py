@@ -48,7 +48,10 @@ spec = MapSpec(
 content, selected = map_panel(spec, "gates", t, online=online_tiles())
 with st.container(key="map-details"):
     figure_metric(tables, "lang_son_vehicle_growth", t)
-    selection_details(tables, selected, t, hint=False)
+    if selected and selected.get("id") in set(tables.gate_pairs["pair_id"]):
+        st.text(selected.get("tooltip", ""))  # plain text: tooltips hold data values
+    else:
+        selection_details(tables, selected, t, hint=False)
 
 pairs = tables.gate_pairs
 if not show_planned():
@@ -65,11 +68,16 @@ data_table(
             t("gates.smart_gate"): [
                 t("common.yes") if v else t("common.no") for v in pairs["smart_gate_pilot"]
             ],
+            t("gates.freight_road"): [
+                t("gates.road_value", markers=v) if isinstance(v, str) else "—"
+                for v in pairs["smart_gate_road_markers"]
+            ],
             t("gates.note"): [localized(r, lang, "status_note") for r in pairs.to_dict("records")],
         }
     ),
     "gate_pairs.csv",
 )
+st.caption(t("gates.road_note"))
 
 st.subheader(t("gates.corridors"))
 corridors = tables.corridors.set_index("corridor_id")

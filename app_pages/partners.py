@@ -39,6 +39,7 @@ with st.container(key="map-details"):
 st.subheader(t("partners.timeline"))
 agreements["when"] = [parse_partial_date(v) if isinstance(v, str) else None for v in agreements["date"]]
 agreements["title"] = [localized(row, lang, "title") for row in agreements.to_dict("records")]
+agreements["parties"] = [localized(row, lang, "parties") for row in agreements.to_dict("records")]
 agreements["kind_label"] = [t(f"agreement.{k}") for k in agreements["kind"]]
 dated = agreements.dropna(subset=["when"])
 dated = dated.assign(when=pd.to_datetime(dated["when"]))

@@ -84,6 +84,8 @@ LEGEND_ORDER: tuple[str, ...] = (
     "legend.hsr_proposed",
     "legend.port",
     "legend.gate",
+    *(f"legend.pair.{level}{closed}" for closed in ("", ".closed") for level in style.GATE_LEVEL_COLOURS),
+    "legend.smart_gate_road",
     "legend.rail_station",
     "legend.airport",
     "legend.planned",
@@ -214,6 +216,11 @@ class _Context:
         self.frame_points: list[tuple[float, float]] = []
         self.plans: list[model.ServicePlan] = []
         self.lines: list[model.CorridorLine] = []
+        # Labels of things other than place dots (gate pairs), competing with the place labels.
+        self.labels: list[Record] = []
+        # Places this map draws as part of something else (a gate's pair marker), by place id: the
+        # position a highlight of the place rings instead, its own label left out.
+        self.drawn_at: dict[str, list[float]] = {}
         self.subtitle = ""
         self.comparison: Any = None
         # Places labelled before any other (the ends of a comparison), and dots drawn unlabelled.
@@ -261,14 +268,22 @@ class _Context:
         spec, tables, t = self.spec, self.tables, self.t
         if self.dots:
             self.add("places", "dots", self.dots, frame=False)
-        highlight = highlight_records(tables, spec.highlight)
+        highlight = [
+            r | {"position": self.drawn_at.get(r["id"], r["position"])}
+            for r in highlight_records(tables, spec.highlight)
+        ]
         self.add(HIGHLIGHT_LAYER_ID, "rings", highlight)
         size = PROJECTOR_LABEL_PX if self.projector else SCREEN_LABEL_PX
         labels = [
             *layers.label_records(
                 [d for d in self.dots if d["id"] not in self.unlabelled], tables, self.language
             ),
-            *_highlight_labels(tables, [*spec.highlight, *self.first_labels], self.language),
+            *self.labels,
+            *_highlight_labels(
+                tables,
+                [p for p in (*spec.highlight, *self.first_labels) if p not in self.drawn_at],
+                self.language,
+            ),
         ]
         return MapContent(
             spec=spec.without_view() if spec.view is None else spec,
@@ -377,6 +392,8 @@ def _sea(c: _Context) -> _Context:
 
 
 def _gates(c: _Context) -> _Context:
+    """Each gate pair as one marker (colour: level; hollow: suspended or planned) with its label, a blue
+    ring for the smart-gate pilot's freight roads, the corridors, and towns for orientation."""
     spec, tables, t, lang = c.spec, c.tables, c.t, c.language
     if spec.layer_on("corridors"):
         c.lines = list(model.corridor_lines(tables))
@@ -386,13 +403,25 @@ def _gates(c: _Context) -> _Context:
     shown = tables.gate_pairs
     if not spec.show_planned:
         shown = shown.loc[shown["status"] == "operating"]
-    c.add("gate-pairs", "path", layers.gate_pair_records(tables, shown, lang, t))
+    c.add("smart-gate-roads", "rings", layers.smart_gate_road_records(tables, shown))
+    markers = layers.gate_pair_records(tables, shown, lang, t)
+    c.add("gate-pairs", "dots", markers)
+    # A tour scene highlights gates by place: ring the pair's marker and label the pair first.
+    highlighted = set(spec.highlight)
+    for row, marker in zip(shown.to_dict("records"), markers, strict=True):
+        c.drawn_at |= {row["vn_place_id"]: marker["position"], row["cn_place_id"]: marker["position"]}
+    c.labels += [
+        label | {"priority": HIGHLIGHT_PRIORITY}
+        if {row["vn_place_id"], row["cn_place_id"]} & highlighted
+        else label
+        for row, label in zip(
+            shown.to_dict("records"), layers.gate_pair_label_records(tables, shown, lang, t), strict=True
+        )
+    ]
     c.cite(tables.gate_pairs, "pair_id", shown["pair_id"])
-    all_sides = set(tables.gate_pairs["vn_place_id"]) | set(tables.gate_pairs["cn_place_id"])
-    hidden = all_sides - set(shown["vn_place_id"]) - set(shown["cn_place_id"])
-    kinds = ("border_gate", "rail_border_station", "city")
-    only = [pid for pid in tables.places.loc[tables.places["kind"].isin(kinds), "id"] if pid not in hidden]
-    c.places(kinds, only, frame=False)
+    # The markers stand between the two sides: their places' sources back the positions.
+    c.cite(tables.places, "id", [*shown["vn_place_id"], *shown["cn_place_id"]])
+    c.places(("city",), frame=False)
     return c
 
 

@@ -16,6 +16,7 @@ import pydeck as pdk
 from loaders import basemap
 
 from . import style
+from .mercator import project, unproject
 from .views import MapView
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ LAYER_IDS = (
     "zones",
     "land-corridors",
     "air-links",
+    "label-leaders",
+    "smart-gate-roads",
     "gate-pairs",
     "sea-routes",
     "scenario-routes",
@@ -145,11 +148,11 @@ def path_layer(layer_id: str, records: Sequence[dict[str, Any]], *, width_px: fl
     )
 
 
-def place_layer(records: Sequence[dict[str, Any]]) -> pdk.Layer:
-    """Places as dots: filled when operating, hollow when planned or suspended."""
+def place_layer(records: Sequence[dict[str, Any]], layer_id: str = "places") -> pdk.Layer:
+    """Places (or gate pairs) as dots: filled when operating, hollow when planned or suspended."""
     return pdk.Layer(
         "ScatterplotLayer",
-        id="places",
+        id=layer_id,
         data=list(records),
         get_position="position",
         get_fill_color="fill",
@@ -188,6 +191,33 @@ def ring_layer(
 def zone_layer(records: Sequence[dict[str, Any]]) -> pdk.Layer:
     """Economic zones and parks: rings around their (approximate) centroids."""
     return ring_layer("zones", records, line_width_px=2.5, pickable=True)
+
+
+def leader_lines(labels: Sequence[dict[str, Any]], view: MapView) -> list[list[list[float]]]:
+    """For each callout label, a line from its point to where the label starts, at this view."""
+    lines = []
+    for label in labels:
+        x, y = project(label["position"][0], label["position"][1], view.zoom)
+        dx, dy = label["offset"]
+        lines.append([list(label["position"]), list(unproject(x + float(dx), y + float(dy), view.zoom))])
+    return lines
+
+
+def leader_layer(labels: Sequence[dict[str, Any]], view: MapView) -> pdk.Layer:
+    """Thin lines joining callout labels (placed away from a crowded point) to their points."""
+    return pdk.Layer(
+        "PathLayer",
+        id="label-leaders",
+        data=[{"path": line, "dash": [0, 0]} for line in leader_lines(labels, view)],
+        get_path="path",
+        get_color=style.BLACK,
+        get_width=1.2,
+        width_units="'pixels'",
+        get_dash_array="dash",
+        # The routes' dash extension: the same shader program as every other path (see basemap).
+        extensions=[_PATH_STYLE],
+        pickable=False,
+    )
 
 
 def label_layer(records: Sequence[dict[str, Any]], *, size_px: int = 13) -> pdk.Layer:
@@ -261,7 +291,7 @@ def content_layers(
         if layer.kind == "path":
             deck_layers.append(path_layer(layer.id, layer.records))
         elif layer.kind == "dots":
-            deck_layers.append(place_layer(layer.records))
+            deck_layers.append(place_layer(layer.records, layer.id))
         elif layer.id == "zones":
             deck_layers.append(zone_layer(layer.records))
         else:
@@ -269,6 +299,14 @@ def content_layers(
             pickable = any("tooltip" in record for record in layer.records)
             deck_layers.append(ring_layer(layer.id, layer.records, line_width_px=4, pickable=pickable))
     labels = content.placed_labels(view, *(() if frame_px is None else (frame_px,)))
+    leaders = [label for label in labels if label.get("leader")]
+    if leaders:
+        # Under the dots and rings, over the lines: a leader never hides the marker it points from.
+        first_point = next(
+            (index for index, layer in enumerate(deck_layers) if layer.type == "ScatterplotLayer"),
+            len(deck_layers),
+        )
+        deck_layers.insert(first_point, leader_layer(leaders, view))
     deck_layers.append(label_layer(labels, size_px=round(content.label_size_px)))
     return deck_layers
 

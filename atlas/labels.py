@@ -17,13 +17,21 @@ _CHAR_PX = 7.2
 _CJK_PX = 13.5
 _LINE_PX = 18.0
 _DOT_OFFSET_PX = 9.0
+# Pixels between a callout label and any other dot or marker.
+_CALLOUT_CLEARANCE_PX = 24.0
+# Keys of the candidate placements a record may carry; the placed label keeps only its choice.
+_CANDIDATE_KEYS = frozenset({"offsets", "callouts"})
+# How far a staggered label keeps off another dot or marker (gate markers are 7 px in radius).
+_POINT_PX = 6.0
 # Labels keep this far from the frame's edge.
 _EDGE_PX = 4.0
 
 
 def text_width_px(text: str, size_px: float = 13.0) -> float:
-    """Rough rendered width of a label."""
-    width = sum(_CJK_PX if ord(char) > 0x2E80 else _CHAR_PX for char in text)
+    """Rough rendered width of a label (of its longest line)."""
+    width = max(
+        sum(_CJK_PX if ord(char) > 0x2E80 else _CHAR_PX for char in line) for line in text.split("\n")
+    )
     return width * size_px / 13.0
 
 
@@ -36,7 +44,12 @@ def declutter(
     """Labels that do not overlap, chosen by descending `priority` (ties keep input order).
 
     Each label goes to the right of its dot if there is room, else to the left; the kept records gain
-    `anchor` ("start" / "end") and `offset` (pixels) for the TextLayer. With `frame_px` (the map's
+    `anchor` ("start" / "end") and `offset` (pixels) for the TextLayer. A record may list its own
+    candidate `offsets` ([dx, dy] pixels, tried in order; dx < 0 puts the label left of its point): the
+    border map staggers the labels of gate pairs a few pixels apart. Such a label also keeps off the
+    other records' points and never sits nearer to another point than to its own. Where none fits, a
+    record's `callouts` (offsets farther out) are tried: a label placed there gains `leader` (True) and
+    the renderers draw a line from its point to it. With `frame_px` (the map's
     width and height), a label that would leave the frame at this view is placed on the other side or
     left out: a label is never cut at the edge.
     """
@@ -45,30 +58,75 @@ def declutter(
     world_px = WORLD_PX_AT_ZOOM_0 * 2**view.zoom
     kept: list[dict[str, Any]] = []
     boxes: list[tuple[float, float, float, float]] = []
+    points = [_pixel(record["position"], view.zoom, centre, world_px) for record in records]
     order = sorted(range(len(records)), key=lambda i: -records[i].get("priority", 0))
     for index in order:
         record = records[index]
-        x, y = project(record["position"][0], record["position"][1], view.zoom)
-        # The repeating map draws each place once per world: use the copy nearest the centre.
-        x -= round((x - centre[0]) / world_px) * world_px
+        x, y = points[index]
+        staggered = "offsets" in record
         width = text_width_px(record["label"], size_px)
-        top, bottom = y - line_px / 2, y + line_px / 2
-        placements = (
-            ("start", [_DOT_OFFSET_PX, 0], (x + _DOT_OFFSET_PX, top, x + _DOT_OFFSET_PX + width, bottom)),
-            ("end", [-_DOT_OFFSET_PX, 0], (x - _DOT_OFFSET_PX - width, top, x - _DOT_OFFSET_PX, bottom)),
-        )
-        for anchor, offset, box in placements:
+        near = record.get("offsets") or ([_DOT_OFFSET_PX, 0], [-_DOT_OFFSET_PX, 0])
+        candidates = [(offset, False) for offset in near]
+        candidates += [(offset, True) for offset in record.get("callouts", ())]
+        height = line_px * (1 + record["label"].count("\n"))
+        for (dx, dy), leader in candidates:
+            anchor, offset, box = _placement(x, y, dx, dy, width, height)
             if frame_px is not None and not _inside(box, centre, frame_px):
+                continue
+            if staggered and _nearer_to_another(box, index, points, leader=leader):
                 continue
             # The repeating map draws every label once per world: a label must also clear the copies
             # of the others one world to each side.
             if not any(
                 _overlaps(box, other, shift) for other in boxes for shift in (-world_px, 0.0, world_px)
             ):
-                kept.append({**record, "anchor": anchor, "offset": offset})
+                placed = {key: value for key, value in record.items() if key not in _CANDIDATE_KEYS}
+                kept.append(
+                    {**placed, "anchor": anchor, "offset": offset} | ({"leader": True} if leader else {})
+                )
                 boxes.append(box)
                 break
     return kept
+
+
+def _pixel(
+    position: Sequence[float], zoom: float, centre: tuple[float, float], world_px: float
+) -> tuple[float, float]:
+    x, y = project(position[0], position[1], zoom)
+    # The repeating map draws each place once per world: use the copy nearest the centre.
+    return x - round((x - centre[0]) / world_px) * world_px, y
+
+
+def _nearer_to_another(
+    box: tuple[float, float, float, float],
+    own: int,
+    points: Sequence[tuple[float, float]],
+    *,
+    leader: bool = False,
+) -> bool:
+    """True when a staggered label would hide another point, or sit nearer to one than to its own (a
+    reader then takes it for that point's label). A callout's leader line says whose label it is,
+    but a label right beside another dot still reads as that dot's: a callout keeps well clear."""
+    clearance = _CALLOUT_CLEARANCE_PX if leader else max(_distance(box, points[own]), _POINT_PX)
+    return any(_distance(box, point) < clearance for other, point in enumerate(points) if other != own)
+
+
+def _distance(box: tuple[float, float, float, float], point: tuple[float, float]) -> float:
+    dx = max(box[0] - point[0], 0.0, point[0] - box[2])
+    dy = max(box[1] - point[1], 0.0, point[1] - box[3])
+    return float((dx * dx + dy * dy) ** 0.5)
+
+
+def _placement(
+    x: float, y: float, dx: float, dy: float, width: float, height: float
+) -> tuple[str, list[float], tuple[float, float, float, float]]:
+    """A label's anchor, pixel offset and box when it starts (dx >= 0) or ends (dx < 0) at x + dx.
+
+    The offset keeps the caller's numbers (ints stay ints), so deck JSON snapshots stay byte-stable."""
+    top, bottom = y + dy - height / 2, y + dy + height / 2
+    if dx >= 0:
+        return "start", [dx, dy], (x + dx, top, x + dx + width, bottom)
+    return "end", [dx, dy], (x + dx - width, top, x + dx, bottom)
 
 
 def _inside(

@@ -16,7 +16,7 @@ from loaders import Tables, split_ids
 from . import style
 from .i18n import localized, nfc, place_label
 from .model import AirLink, CorridorLine, ServicePlan, service_row
-from .numbers import compact, number, signed
+from .numbers import amount, compact, number, signed
 from .status_text import status_with_as_of
 
 Translate = Callable[..., str]
@@ -177,14 +177,8 @@ def zone_records(tables: Tables, language: str, t: Translate) -> list[Record]:
         lines = [localized(row, language), t(f"kind.{row['kind']}")]
         area = figures.loc[(figures["entity_id"] == row["id"]) & (figures["metric"] == "area")]
         for fig in area.to_dict("records"):
-            lines.append(
-                t(
-                    "map.area",
-                    qualifier=qualifier_text(fig["qualifier"], t),
-                    value=compact(fig["value"], language),
-                    unit=fig["unit"],
-                ).replace("  ", " ")
-            )
+            # "Area: more than 7,000 ha", "面积：超过7,000公顷": the unit in the reader's language.
+            lines.append(t("map.area", text=figure_text(fig, t)))
         lines.append(t("map.approximate_location") if row["coord_method"] == "approximate" else "")
         lines.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
         records.append(
@@ -360,10 +354,11 @@ def sailings_width(sailings_per_year: float | None) -> float:
 
 
 def figure_text(fig: pd.Series | dict, t: Translate) -> str:
-    """'more than 50 billion USD' in the chosen language."""
-    value = compact(fig["value"], t.language)
+    """'more than 50 billion USD' in the chosen language ('超过500亿美元': Chinese uses no spaces)."""
     unit = fig["unit"] if t.language == "en" else fig[f"unit_{t.language}"]
-    return nfc(f"{qualifier_text(fig['qualifier'], t)} {value} {unit}".strip())
+    qualifier = qualifier_text(fig["qualifier"], t)
+    quantity = amount(fig["value"], unit, t.language)
+    return nfc(qualifier + quantity if t.language == "zh" else f"{qualifier} {quantity}".strip())
 
 
 def qualifier_text(qualifier: str, t: Translate) -> str:
@@ -371,14 +366,64 @@ def qualifier_text(qualifier: str, t: Translate) -> str:
     return "" if qualifier == "exact" else t(f"qualifier.{qualifier}")
 
 
+# Pixels: a pair's marker, and the smart-gate ring drawn around it.
+GATE_MARKER_RADIUS_PX = 7
+SMART_GATE_RING_RADIUS_PX = 12
+# Where a pair's label may go, in order of preference: beside the marker (clear of a pilot ring), else a
+# little above or below it on either side. Pairs a few kilometres apart (Hữu Nghị, Cốc Nam, Tân Thanh)
+# are ~15 px apart at border zoom: side-by-side labels of neighbours only fit staggered.
+_GATE_LABEL_OFFSETS: tuple[tuple[float, float], ...] = tuple(
+    (side * (SMART_GATE_RING_RADIUS_PX + 4.0), rise)
+    for rise in (0.0, -10.0, 10.0, -20.0, 20.0)
+    for side in (1, -1)
+)
+# Farther out, joined to the marker by a leader line: for a pair wedged between two others.
+_GATE_LABEL_CALLOUTS: tuple[tuple[float, float], ...] = tuple(
+    (side * run, rise)
+    for run, rise in (
+        (40.0, 0.0),
+        (30.0, -30.0),
+        (30.0, 30.0),
+        (40.0, -45.0),
+        (40.0, 45.0),
+        (60.0, -20.0),
+        (60.0, 20.0),
+        (50.0, -65.0),
+        (50.0, 65.0),
+    )
+    for side in (-1, 1)
+)
+# Gate-pair labels win a crowded border map over towns; the pilot and higher levels first.
+_GATE_LABEL_PRIORITY = 200
+_LEVEL_RANK = {
+    "international": 6,
+    "bilateral_main": 5,
+    "railway": 4,
+    "freight_opening": 3,
+    "auxiliary": 2,
+    "unspecified": 1,
+}
+
+
+def gate_pair_position(tables: Tables, pair: dict) -> list[float]:
+    """Where a pair's marker goes: halfway between its two sides (for most pairs they are under a
+    kilometre apart; the railway pair's stations ~20 km, the marker then sits on the line between)."""
+    places = tables.places.set_index("id")
+    vn, cn = places.loc[pair["vn_place_id"]], places.loc[pair["cn_place_id"]]
+    lon = (float(vn["lon_deg"]) + float(cn["lon_deg"])) / 2
+    lat = (float(vn["lat_deg"]) + float(cn["lat_deg"])) / 2
+    return [round(lon, 5), round(lat, 5)]
+
+
 def gate_pair_records(tables: Tables, pairs: pd.DataFrame, language: str, t: Translate) -> list[Record]:
-    """A short line across the border for each gate pair: thick for the smart-gate pilot, dashed when
-    the pair is planned or suspended."""
+    """One marker per gate pair: its colour says the level (style.GATE_LEVEL_COLOURS), filled when
+    operating and hollow when suspended or planned."""
     places = tables.places.set_index("id")
     records = []
     for row in pairs.to_dict("records"):
-        vn, cn = places.loc[row["vn_place_id"]], places.loc[row["cn_place_id"]]
-        names = [localized(side.to_dict(), language) for side in (vn, cn)]
+        names = [
+            localized(places.loc[row[side]].to_dict(), language) for side in ("vn_place_id", "cn_place_id")
+        ]
         tooltip = [
             f"{names[0]} – {names[1]}",
             f"{t('level.' + row['level'])} · {status_with_as_of(t, row['status'], row['status_as_of'])}",
@@ -386,23 +431,62 @@ def gate_pair_records(tables: Tables, pairs: pd.DataFrame, language: str, t: Tra
         ]
         if row["smart_gate_pilot"]:
             tooltip.append(t("gates.pilot_short"))
+            tooltip.append(t("gates.road_tooltip", markers=row["smart_gate_road_markers"]))
+        tooltip.append(t("gates.marker_note"))
         tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        colour = style.GATE_LEVEL_COLOURS[row["level"]]
+        operating = row["status"] == "operating"
         records.append(
             {
                 "id": row["pair_id"],
-                "path": [
-                    [float(vn["lon_deg"]), float(vn["lat_deg"])],
-                    [float(cn["lon_deg"]), float(cn["lat_deg"])],
-                ],
-                "color": style.VERMILLION,
-                "width": 6.0 if row["smart_gate_pilot"] else 3.0,
-                "dash": SOLID if row["status"] == "operating" else DASHED,
+                "position": gate_pair_position(tables, row),
+                "color": colour,
+                "fill": colour if operating else [255, 255, 255, 255],
+                "radius": GATE_MARKER_RADIUS_PX,
                 "tooltip": deck_text("\n".join(tooltip)),
-                "legend": "legend.pilot"
-                if row["smart_gate_pilot"]
-                else "legend.gate_pair"
-                if row["status"] == "operating"
-                else "legend.planned_or_suspended",
+                "legend": f"legend.pair.{row['level']}" + ("" if operating else ".closed"),
+            }
+        )
+    return records
+
+
+def smart_gate_road_records(tables: Tables, pairs: pd.DataFrame) -> list[Record]:
+    """A ring around each smart-gate pilot pair for its dedicated freight road. No public source gives
+    a road's position (searched 2026-12-01), so the ring is drawn at the pair, as the legend says."""
+    pilot = pairs.loc[pairs["smart_gate_pilot"].fillna(False)]
+    return [
+        {
+            "id": f"{row['pair_id']}:freight_road",
+            "position": gate_pair_position(tables, row),
+            "color": style.SMART_GATE_COLOUR,
+            "radius": SMART_GATE_RING_RADIUS_PX,
+            "legend": "legend.smart_gate_road",
+        }
+        for row in pilot.to_dict("records")
+    ]
+
+
+def gate_pair_label_records(tables: Tables, pairs: pd.DataFrame, language: str, t: Translate) -> list[Record]:
+    """A label per pair: its short name, and on a second line the freight road's border markers for a
+    smart-gate pilot pair ("1119–1120号界碑") or the status when it is not operating ("暂停")."""
+    records = []
+    for row in pairs.to_dict("records"):
+        lines = [localized(row, language, "label")]
+        if row["smart_gate_pilot"]:
+            lines.append(t("gates.road_value", markers=row["smart_gate_road_markers"]))
+        if row["status"] != "operating":
+            lines.append(t(f"status.{row['status']}"))
+        label = "\n".join(lines)
+        records.append(
+            {
+                "id": row["pair_id"],
+                "position": gate_pair_position(tables, row),
+                "label": deck_text(label),
+                "priority": _GATE_LABEL_PRIORITY
+                + _LEVEL_RANK.get(row["level"], 0)
+                + (10 if row["smart_gate_pilot"] else 0),
+                "offsets": [list(offset) for offset in _GATE_LABEL_OFFSETS],
+                "callouts": [list(offset) for offset in _GATE_LABEL_CALLOUTS],
             }
         )
     return records

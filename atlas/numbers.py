@@ -9,7 +9,13 @@ import functools
 import math
 
 from babel import Locale
-from babel.numbers import NumberPattern, get_decimal_symbol, get_group_symbol, parse_pattern
+from babel.numbers import (
+    NumberPattern,
+    format_compact_decimal,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_pattern,
+)
 
 _LOCALES = {"vi": "vi_VN", "en": "en_US", "zh": "zh_Hans_CN"}
 
@@ -59,3 +65,23 @@ def chart_locale(language: str) -> dict:
             "currency": ["", ""],
         }
     }
+
+
+# Chinese counts large amounts in 万 (10⁴) and 亿 (10⁸), not in thousands of millions: a unit the data
+# writes as 十亿美元 ("billion USD") or 百万吨 ("million t") is folded into the number, so 50 十亿美元
+# reads 500亿美元 (CLDR's compact decimal forms).
+_CHINESE_MAGNITUDES: tuple[tuple[str, float], ...] = (("十亿", 1e9), ("百万", 1e6))
+
+
+def amount(value: float, unit: str, language: str) -> str:
+    """A quantity with its unit as the language writes it: en '50 billion USD', vi '50 tỷ USD',
+    zh '500亿美元' (no space between a Chinese number and its unit)."""
+    if language != "zh":
+        return f"{compact(value, language)} {unit}".strip()
+    for prefix, magnitude in _CHINESE_MAGNITUDES:
+        if unit.startswith(prefix) and math.isfinite(float(value)):
+            scaled = format_compact_decimal(
+                float(value) * magnitude, locale=_LOCALES[language], fraction_digits=1
+            )
+            return scaled + unit.removeprefix(prefix)
+    return compact(value, language) + unit

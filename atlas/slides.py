@@ -279,9 +279,11 @@ def _draw_labels(
         if x is None:
             continue
         end = label.get("anchor") == "end"
+        # The screen's pixel offset: beside the dot, or staggered above or below it (gate pairs).
+        dx, dy = label.get("offset", [-9, 0] if end else [9, 0])
         artist = ax.text(
-            x - 9 * mpp if end else x + 9 * mpp,
-            y,
+            x + float(dx) * mpp,
+            y - float(dy) * mpp,
             nfc(label["label"]),
             fontsize=size_px * PT_PER_PX,
             family=list(fonts.families),
@@ -298,6 +300,9 @@ def _draw_labels(
             artist.remove()
         else:
             artists.append(artist)
+            if label.get("leader"):
+                end_x, end_y = x + float(dx) * mpp, y - float(dy) * mpp
+                ax.plot([x, end_x], [y, end_y], color=_hex(style.BLACK), linewidth=0.9, zorder=6.5)
     return artists
 
 

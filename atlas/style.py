@@ -14,6 +14,7 @@ ORANGE: Rgba = [230, 159, 0, 255]
 GREEN: Rgba = [0, 158, 115, 255]
 SKY: Rgba = [86, 180, 233, 255]
 PURPLE: Rgba = [204, 121, 167, 255]
+YELLOW: Rgba = [240, 228, 66, 255]
 BLACK: Rgba = [30, 30, 30, 255]
 GREY: Rgba = [110, 110, 110, 255]
 
@@ -38,6 +39,18 @@ SERVICE_COLOURS: dict[str, Rgba] = {"scheduled": BLUE, "partner_lane": PURPLE}
 SCENARIO_COLOUR: Rgba = VERMILLION
 AIR_COLOUR: Rgba = ORANGE
 CORRIDOR_COLOURS: dict[str, Rgba] = {"road": GREEN, "rail": BLACK, "high_speed_rail": SKY}
+# A gate pair's level is its marker's colour; none is a colour of the corridors drawn beside them
+# (green road, sky-blue high-speed line) except railway, which shares the railway's black.
+GATE_LEVEL_COLOURS: dict[str, Rgba] = {
+    "international": VERMILLION,
+    "bilateral_main": ORANGE,
+    "auxiliary": YELLOW,
+    "freight_opening": PURPLE,
+    "railway": BLACK,
+    "unspecified": GREY,
+}
+# The smart-gate pilot's ring: a colour no level and no corridor of the border map uses.
+SMART_GATE_COLOUR: Rgba = BLUE
 
 
 def hex_colour(rgba: Rgba) -> str:

@@ -7,7 +7,7 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from frictionless import Resource, Schema
@@ -30,6 +30,7 @@ _PATTERN_HINTS = {
     "^[A-Z]{2}[A-Z2-9]{3}$": "use the five-character UN/LOCODE, e.g. VNHPH",
     "^[A-Z]{3}$": "use the three-letter IATA code, e.g. HPH",
     "^[0-9]{2}$": "use a two-digit HS chapter, e.g. 09",
+    "^[0-9]+(/[0-9]+)?–[0-9]+(/[0-9]+)?$": "write the two border markers with an en dash, e.g. 1119–1120",
 }
 
 
@@ -38,6 +39,8 @@ _PATTERN_HINTS = {
 # make a name display differently from what it is: LRM, RLM and ALM (U+200E, U+200F, U+061C), the
 # embeddings and overrides (U+202A-U+202E) and the isolates (U+2066-U+2069). Joiners (U+200C, U+200D)
 # stay: some scripts need them.
+# The languages every translated text column comes in (the app's languages).
+TEXT_LANGUAGES: tuple[str, ...] = ("en", "vi", "zh")
 CONTROL_CHARACTERS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
@@ -362,6 +365,66 @@ def status_problems(table: RawTable) -> list[Problem]:
                     "status_source_ids",
                     f"status {status!r} names no source",
                     "list the ids from sources.csv that confirm it, separated by ';'",
+                )
+            )
+    return problems
+
+
+def translation_gap_problems(
+    table: RawTable, stems: Sequence[str], required: Iterable[str] = ()
+) -> list[Problem]:
+    """A text given in one language is given in all three (`<stem>_en`, `_vi`, `_zh`): a page in any
+    language must never fall back to another language's text. Columns in `required` are skipped (the
+    schema already reports them empty)."""
+    skip = set(required)
+    problems: list[Problem] = []
+    for stem in stems:
+        columns = [f"{stem}_{code}" for code in TEXT_LANGUAGES]
+        if not all(column in table.header for column in columns):
+            continue
+        for line, row in column_cells(table, columns[0]):
+            given = [column for column in columns if row[column].strip()]
+            for column in columns:
+                if given and column not in given and column not in skip:
+                    problems.append(
+                        Problem(
+                            table.file,
+                            line,
+                            column,
+                            f"{stem} is given in {', '.join(given)} but not in {column}",
+                            f"translate it into {column}, or leave every {stem}_* column empty",
+                        )
+                    )
+    return problems
+
+
+def smart_gate_road_problems(pairs: RawTable) -> list[Problem]:
+    """A smart-gate pilot pair names its freight road's border markers; another pair names none."""
+    if "smart_gate_road_markers" not in pairs.header or "smart_gate_pilot" not in pairs.header:
+        return []
+    problems: list[Problem] = []
+    for line, row in column_cells(pairs, "smart_gate_pilot"):
+        pilot = row["smart_gate_pilot"].strip().lower() == "true"
+        markers = row["smart_gate_road_markers"].strip()
+        if pilot and not markers:
+            problems.append(
+                Problem(
+                    pairs.file,
+                    line,
+                    "smart_gate_road_markers",
+                    "a smart-gate pilot pair names no freight road",
+                    "give the border markers of its dedicated freight road as the source writes them "
+                    "(e.g. 1119–1120)",
+                )
+            )
+        elif markers and not pilot:
+            problems.append(
+                Problem(
+                    pairs.file,
+                    line,
+                    "smart_gate_road_markers",
+                    f"freight road {markers!r} is given for a pair outside the smart-gate pilot",
+                    "set smart_gate_pilot to true, or empty smart_gate_road_markers",
                 )
             )
     return problems

@@ -20,9 +20,11 @@ from ._checks import (
     row_shape_problems,
     sequence_problems,
     service_modes,
+    smart_gate_road_problems,
     status_problems,
     stop_places,
     stop_problems,
+    translation_gap_problems,
 )
 from ._paths import resolve_data_dir
 from ._problems import DataError, Problem
@@ -38,6 +40,13 @@ _PARTIAL_DATE_COLUMNS = {
     "figures": ["as_of"],
     "corridors": ["status_as_of"],
     "assumptions": ["as_of"],
+}
+
+
+# Text columns a page shows in the reader's language: given in one language, given in all three.
+_TRANSLATED_TEXT = {
+    "gate_pairs": ("label", "status_note", "smart_gate_note"),
+    "agreements": ("title", "parties", "topic"),
 }
 
 
@@ -159,6 +168,7 @@ def _cross_table_problems(tables: dict[str, RawTable], directory: Path, today: d
             problems.extend(reference_problems(tables["gate_pairs"], column, places, "places.csv"))
         if "places" in tables:
             problems.extend(_gate_side_problems(tables["gate_pairs"], tables["places"]))
+        problems.extend(smart_gate_road_problems(tables["gate_pairs"]))
     if "service_stops" in tables:
         stops = tables["service_stops"]
         problems.extend(reference_problems(stops, "service_id", services, "services.csv"))
@@ -202,6 +212,10 @@ def _cross_table_problems(tables: dict[str, RawTable], directory: Path, today: d
         problems.extend(_article_file_problems(tables["sources"], directory))
     if "assumptions" in tables:
         problems.extend(_assumption_basis_problems(tables["assumptions"]))
+    for name, stems in _TRANSLATED_TEXT.items():
+        if name in tables:
+            required = table_schemas()[name].required_fields
+            problems.extend(translation_gap_problems(tables[name], stems, required))
     for name, columns in _PARTIAL_DATE_COLUMNS.items():
         for column in columns:
             if name in tables:

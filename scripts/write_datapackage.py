@@ -14,6 +14,8 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 # A double underscore joins two ids (gate pairs: vn__cn).
 ID_PATTERN = "^[a-z0-9]+(__?[a-z0-9]+)*$"
 ID_LIST_PATTERN = "^[a-z0-9_]+(;[a-z0-9_]+)*$"
+# Border markers as the sources write them: "1119–1120", "1088/2–1089" (an en dash between the two).
+ROAD_MARKERS_PATTERN = "^[0-9]+(/[0-9]+)?–[0-9]+(/[0-9]+)?$"
 # Partial ISO dates: the sources often give only a year or a month.
 PARTIAL_DATE_PATTERN = "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 
@@ -223,6 +225,9 @@ RESOURCES: list[dict] = [
                 _id("pair_id", "Stable pair id", True),
                 _id("vn_place_id", "Vietnamese side (places.id)"),
                 _id("cn_place_id", "Chinese side (places.id)"),
+                _text("label_en", "Short name of the pair for map labels, English", True),
+                _text("label_vi", "Short name of the pair for map labels, Vietnamese", True),
+                _text("label_zh", "Short name of the pair for map labels, Chinese", True),
                 _enum(
                     "level",
                     [
@@ -240,14 +245,25 @@ RESOURCES: list[dict] = [
                 _status_sources(),
                 _text("status_note_en", "What the status means, English", True),
                 _text("status_note_vi", "What the status means, Vietnamese", True),
+                _text("status_note_zh", "What the status means, Chinese", True),
                 {
                     "name": "smart_gate_pilot",
                     "type": "boolean",
                     "description": "Part of the smart-gate pilot",
                     "constraints": {"required": True},
                 },
+                {
+                    "name": "smart_gate_road_markers",
+                    "type": "string",
+                    "description": (
+                        "Border markers of the pilot's dedicated freight road (e.g. 1119–1120); required "
+                        "for a pilot pair. No public position: maps draw it at the pair"
+                    ),
+                    "constraints": {"pattern": ROAD_MARKERS_PATTERN},
+                },
                 _text("smart_gate_note_en", "Pilot details, English"),
                 _text("smart_gate_note_vi", "Pilot details, Vietnamese"),
+                _text("smart_gate_note_zh", "Pilot details, Chinese"),
                 _sources(),
             ],
             "primaryKey": "pair_id",
@@ -381,8 +397,13 @@ RESOURCES: list[dict] = [
                 ),
                 _text("title_en", "English title", True),
                 _text("title_vi", "Vietnamese title", True),
-                _text("parties", "Semicolon-separated parties", True),
-                _text("topic_en", "What it covers", True),
+                _text("title_zh", "Chinese title", True),
+                _text("parties_en", "Semicolon-separated parties, English", True),
+                _text("parties_vi", "Semicolon-separated parties, Vietnamese", True),
+                _text("parties_zh", "Semicolon-separated parties (；), Chinese", True),
+                _text("topic_en", "What it covers, English", True),
+                _text("topic_vi", "What it covers, Vietnamese", True),
+                _text("topic_zh", "What it covers, Chinese", True),
                 {
                     "name": "place_ids",
                     "type": "string",

@@ -74,7 +74,7 @@ def test_closing_panama_leaves_the_los_angeles_lane_unchanged() -> None:
 
 @pytest.mark.parametrize(
     ("language", "names"),
-    [("vi", {"Lạng Sơn", "Đồng Đăng"}), ("zh", {"谅山", "同登"})],
+    [("vi", {"Lạng Sơn", "Chi Ma – Ái Điểm"}), ("zh", {"谅山", "峙马—爱店"})],
     ids=["vi", "zh"],
 )
 def test_language_switch_translates_page_and_map_labels(language: str, names: set[str]) -> None:

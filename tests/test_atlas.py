@@ -23,9 +23,10 @@ from shapely.geometry import LineString, Point
 import geo
 import loaders
 from atlas import exports, layers, model, style
-from atlas.deck import basemap_detail
+from atlas.deck import basemap_detail, leader_lines
 from atlas.i18n import LANGUAGES, Translator, localized, pick_language, short_label
 from atlas.labels import declutter, project
+from atlas.numbers import amount
 from atlas.views import VIEW_PRESETS, MapView, parse_view, view_param
 from loaders.uploads import UPLOAD_TABLES
 from ui.sidebar import LAYER_FILTERS
@@ -358,6 +359,48 @@ def test_declutter_depends_on_zoom() -> None:
     assert len(declutter(records, VIEW_PRESETS["border"])) == 3
 
 
+# Three gate pairs ~2 km apart on a NW–SE line (Tân Thanh, Cốc Nam, Hữu Nghị): ~15 px at zoom 9. The
+# two smart-gate pairs' labels have a second line (their freight road's border markers).
+CLUSTER_NAMES = ("Tân Thanh\nmốc 1088/2–1089", "Cốc Nam", "Hữu Nghị\nmốc 1119–1120")
+CLUSTER = [[106.68389, 22.00306], [106.6984, 21.98586], [106.71083, 21.97111]]
+STAGGER = [[12, 0], [-12, 0], [12, -10], [12, 10], [-12, -10], [-12, 10]]
+CALLOUTS = [[-40, 0], [40, 0], [-30, 30], [30, 30]]
+AT_ZOOM_9 = MapView(21.99, 106.70, 9.0)
+
+
+def test_staggered_labels_never_sit_nearer_to_a_neighbour() -> None:
+    """Without callouts the middle pair of the cluster cannot be labelled without its label sitting
+    next to a neighbour's marker, where a reader takes it for that neighbour's: it is left out."""
+    records = [
+        {"position": pos, "label": name, "priority": priority, "offsets": STAGGER}
+        for pos, name, priority in zip(CLUSTER, CLUSTER_NAMES, (50, 40, 60), strict=True)
+    ]
+    kept = {r["label"].split("\n")[0]: r for r in declutter(records, AT_ZOOM_9)}
+    assert set(kept) == {"Tân Thanh", "Hữu Nghị"}
+    assert all("offsets" not in r and "leader" not in r for r in kept.values())
+
+
+def test_a_wedged_label_becomes_a_callout_with_a_leader() -> None:
+    records = [
+        {"position": pos, "label": name, "priority": priority, "offsets": STAGGER, "callouts": CALLOUTS}
+        for pos, name, priority in zip(CLUSTER, CLUSTER_NAMES, (50, 40, 60), strict=True)
+    ]
+    kept = {r["label"].split("\n")[0]: r for r in declutter(records, AT_ZOOM_9, frame_px=(800.0, 560.0))}
+    assert set(kept) == {"Tân Thanh", "Cốc Nam", "Hữu Nghị"}
+    assert kept["Cốc Nam"]["leader"] is True
+    assert kept["Cốc Nam"]["offset"] in CALLOUTS
+    assert "leader" not in kept["Hữu Nghị"]
+
+
+def test_a_leader_line_ends_where_its_label_starts() -> None:
+    label = {"position": CLUSTER[1], "offset": [-40, 0], "leader": True}
+    ((start, end),) = leader_lines([label], AT_ZOOM_9)
+    assert start == CLUSTER[1]
+    x0, y0 = project(*start, AT_ZOOM_9.zoom)
+    x1, y1 = project(*end, AT_ZOOM_9.zoom)
+    assert (x1 - x0, y1 - y0) == pytest.approx((-40, 0), abs=0.5)
+
+
 # --- layers (on the embedded data) ----------------------------------------------------------------
 
 
@@ -672,3 +715,21 @@ def test_chinese_translations_are_chinese(translation_rows: pd.DataFrame) -> Non
         if words.search(field.sub("", row.en)) and not has_cjk(row.zh)
     ]
     assert untranslated == []
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "language", "expected"),
+    [
+        (50, "十亿美元", "zh", "500亿美元"),
+        (174.7, "十亿越南盾", "zh", "1747亿越南盾"),
+        (300, "百万吨/年", "zh", "3亿吨/年"),
+        (9.3, "百万标箱/年", "zh", "930万标箱/年"),
+        (7000, "公顷", "zh", "7,000公顷"),
+        (50, "tỷ USD", "vi", "50 tỷ USD"),
+        (9.3, "million TEU per year", "en", "9.3 million TEU per year"),
+    ],
+    ids=["billion-usd", "billion-vnd", "million-t", "million-teu", "plain-zh", "vi", "en"],
+)
+def test_amounts_read_as_each_language_writes_them(value, unit, language, expected) -> None:
+    """Issue 11: the Chinese page said '超过 50 十亿美元'; Chinese counts in 万 and 亿."""
+    assert amount(value, unit, language) == expected

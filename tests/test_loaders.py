@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import unicodedata
 from pathlib import Path
 
@@ -223,3 +224,38 @@ def test_loader_golden_output_on_the_minimal_fixture(name: str, minimal_data_dir
         GOLDEN_DIR.mkdir(exist_ok=True)
         golden.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     assert records == json.loads(golden.read_text(encoding="utf-8"))
+
+
+# Words of the English notes that a Chinese text never needs (names keep their own script, so a
+# Vietnamese name such as "Pò Nhùng" may stay; English prose may not).
+ENGLISH_WORDS = re.compile(r"\b(the|and|of|pair|gate|road|since|from|was|were|trucks|pilot)\b", re.I)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize(
+    ("table", "columns"),
+    [
+        ("gate_pairs", ["label_zh", "status_note_zh"]),
+        ("agreements", ["title_zh", "parties_zh", "topic_zh"]),
+    ],
+    ids=["gate_pairs", "agreements"],
+)
+def test_texts_a_page_shows_are_in_chinese(table: str, columns: list[str], tables: loaders.Tables) -> None:
+    """Issue 11: a Chinese page fell back to English notes, titles and parties for want of _zh columns."""
+    frame = getattr(tables, table)
+    for column in columns:
+        for value in frame[column]:
+            assert isinstance(value, str) and CJK.search(value), (column, value)
+            assert not ENGLISH_WORDS.search(value), (column, value)
+
+
+def test_every_pilot_pair_names_its_freight_road(tables: loaders.Tables) -> None:
+    """Decision 865/QĐ-TTg: the pilot runs on the freight roads at markers 1119–1120 and 1088/2–1089."""
+    pairs = tables.gate_pairs.set_index("pair_id")
+    pilot = pairs.loc[pairs["smart_gate_pilot"]]
+    assert dict(pilot["smart_gate_road_markers"]) == {
+        "huu_nghi__youyiguan": "1119–1120",
+        "tan_thanh__po_chai": "1088/2–1089",
+    }
+    assert pilot["smart_gate_note_zh"].str.contains("865/QĐ-TTg").all()
+    assert pairs.loc[~pairs["smart_gate_pilot"], "smart_gate_road_markers"].isna().all()

@@ -81,7 +81,7 @@ def test_story_views_resolve(story: Tour) -> None:
     assert story.scene(1).view_name == "fit" and story.scene(1).view is None
     assert story.scene(3).view_name == "tonkin" and story.scene(3).view == VIEW_PRESETS["tonkin"]
     assert story.scene(5).view_name == "custom"
-    assert story.scene(5).view == MapView(21.98, 106.70, 12.0)
+    assert story.scene(5).view == MapView(21.975, 106.70, 12.0)
 
 
 # --- broken tours --------------------------------------------------------------------------------
@@ -388,10 +388,18 @@ def test_scene_map_rings_and_labels(tables: Tables, story: Tour, routes, number:
     places = tables.places.set_index("id")
     rings = {ring["id"]: ring["position"] for ring in built[HIGHLIGHT_LAYER_ID].data}
     assert list(rings) == list(scene.highlight)
+    # The border map draws a gate as its pair's one marker: a highlighted gate rings that marker.
+    gate_pairs = built["gate-pairs"].data if "gate-pairs" in built else []
+    pair_markers = {record["id"]: record["position"] for record in gate_pairs}
+    marker_of = {
+        side: pair_markers[row.pair_id]
+        for row in tables.gate_pairs.itertuples()
+        if row.pair_id in pair_markers
+        for side in (row.vn_place_id, row.cn_place_id)
+    }
     for place_id, (lon, lat) in rings.items():
-        assert (lon, lat) == pytest.approx(
-            (places.loc[place_id, "lon_deg"], places.loc[place_id, "lat_deg"]), abs=1e-5
-        )
+        expected = marker_of.get(place_id, (places.loc[place_id, "lon_deg"], places.loc[place_id, "lat_deg"]))
+        assert (lon, lat) == pytest.approx(tuple(expected), abs=1e-5)
     labels = built["place-labels"]
     assert labels.get_size == LABEL_SIZE_PX
     positions = [tuple(record["position"]) for record in labels.data]
@@ -403,9 +411,12 @@ def test_gates_scene_draws_the_gate_pairs(tables: Tables, story: Tour, routes) -
     built = layers_of(tables, story.scene(5), routes)
     pairs = {record["id"]: record for record in built["gate-pairs"].data}
     assert set(pairs) == set(tables.gate_pairs["pair_id"])
-    # The smart-gate pilot is the thick line; planned and suspended pairs are dashed.
-    assert pairs["huu_nghi__youyiguan"]["width"] > pairs["chi_ma__aidian"]["width"]
-    assert pairs["binh_nghi__pingerguan"]["dash"] != pairs["chi_ma__aidian"]["dash"]
+    # The level is the marker's colour; planned and suspended pairs are hollow; the smart-gate pilot
+    # pairs are ringed.
+    assert pairs["huu_nghi__youyiguan"]["color"] != pairs["chi_ma__aidian"]["color"]
+    assert pairs["binh_nghi__pingerguan"]["fill"] != pairs["binh_nghi__pingerguan"]["color"]
+    rings = {record["id"] for record in built["smart-gate-roads"].data}
+    assert rings == {"huu_nghi__youyiguan:freight_road", "tan_thanh__po_chai:freight_road"}
 
 
 def test_scenario_scene_draws_both_routes(tables: Tables, story: Tour, routes) -> None:
@@ -431,7 +442,7 @@ def test_chinese_labels_use_chinese_names(tables: Tables, story: Tour, routes) -
     labels = [
         record["label"] for record in layers_of(tables, story.scene(5), routes, "zh")["place-labels"].data
     ]
-    assert "友谊关口岸" in labels
+    assert "友谊—友谊关\n1119–1120号界碑" in labels
 
 
 def test_story_file_is_copied_unchanged_by_the_writer(tmp_path: Path) -> None:
