@@ -61,6 +61,13 @@ LABEL_FONT_FACE_CSS = (
     "local('NotoSansCJKjp-Regular'); unicode-range: U+004A; }"
 )
 LABEL_FONT = f"'{LABEL_J_FAMILY}, Noto Sans, Noto Sans CJK SC, Noto Sans SC, Arial Unicode MS, sans-serif'"
+# deck.gl's MapView "normalizes" a view by default (MapState.normalize, deck.gl 9.x): it raises the zoom
+# until the world fills the map's height, log2(height / 512), whatever minZoom says. On a phone's
+# 340 × 560 map a fitted world view (zoom −0.59) then came out at zoom 0.13 and showed 230° of the
+# 316° the overview draws. Below this zoom (a 512·2^z-pixel world shorter than a 1080-pixel screen)
+# the view is sent with normalize=false, which keeps the fitted zoom (blank beyond ±85° if the map is
+# taller than the world). tests/browser/test_screens_walk.py checks the drawn extent on a phone.
+WORLD_FILLS_MAP_ZOOM = math.log2(1080 / 512)
 _PATH_STYLE = {"@@type": "PathStyleExtension", "dash": True}
 # Covers the world once; the repeating MapView draws it again east and west.
 _WORLD = [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]
@@ -239,6 +246,7 @@ def build_deck(layers: Sequence[pdk.Layer], view: MapView, *, online_tiles: bool
             bearing=0,
             # A fitted world view on a narrow screen is below zoom 0; deck.gl clamps to minZoom.
             min_zoom=min(0.0, math.floor(view.zoom)),
+            **({} if view.zoom >= WORLD_FILLS_MAP_ZOOM else {"normalize": False}),
         ),
         views=[pdk.View(type="MapView", controller=True, repeat=True)],
         tooltip={
