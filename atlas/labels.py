@@ -1,7 +1,8 @@
 """Label placement: keep the labels that fit at the initial view, most important first.
 
 Positions are projected to Web Mercator pixels the way deck.gl does (512-pixel world at zoom 0), and a
-label is dropped when its box would overlap a label already kept.
+label moves round its dot (right, left, above, below) and is dropped only when every position would
+overlap a label already kept or leave the frame.
 """
 
 from __future__ import annotations
@@ -35,10 +36,11 @@ def declutter(
 ) -> list[dict[str, Any]]:
     """Labels that do not overlap, chosen by descending `priority` (ties keep input order).
 
-    Each label goes to the right of its dot if there is room, else to the left; the kept records gain
-    `anchor` ("start" / "end") and `offset` (pixels) for the TextLayer. With `frame_px` (the map's
-    width and height), a label that would leave the frame at this view is placed on the other side or
-    left out: a label is never cut at the edge.
+    Each label goes to the right of its dot if there is room, else to the left, above or below it
+    (centred); only a label that fits none of the four is left out. The kept records gain `anchor`
+    ("start" / "end" / "middle") and `offset` (pixels, y down) for the TextLayer. With `frame_px`
+    (the map's width and height), a placement that would leave the frame at this view is not used:
+    a label is never cut at the edge.
     """
     line_px = max(_LINE_PX, size_px * 1.45)
     centre = project(view.longitude, view.latitude, view.zoom)
@@ -51,13 +53,7 @@ def declutter(
         x, y = project(record["position"][0], record["position"][1], view.zoom)
         # The repeating map draws each place once per world: use the copy nearest the centre.
         x -= round((x - centre[0]) / world_px) * world_px
-        width = text_width_px(record["label"], size_px)
-        top, bottom = y - line_px / 2, y + line_px / 2
-        placements = (
-            ("start", [_DOT_OFFSET_PX, 0], (x + _DOT_OFFSET_PX, top, x + _DOT_OFFSET_PX + width, bottom)),
-            ("end", [-_DOT_OFFSET_PX, 0], (x - _DOT_OFFSET_PX - width, top, x - _DOT_OFFSET_PX, bottom)),
-        )
-        for anchor, offset, box in placements:
+        for anchor, offset, box in _placements(x, y, text_width_px(record["label"], size_px), line_px):
             if frame_px is not None and not _inside(box, centre, frame_px):
                 continue
             # The repeating map draws every label once per world: a label must also clear the copies
@@ -69,6 +65,21 @@ def declutter(
                 boxes.append(box)
                 break
     return kept
+
+
+def _placements(
+    x: float, y: float, width: float, line_px: float
+) -> tuple[tuple[str, list[float], tuple[float, float, float, float]], ...]:
+    """(anchor, offset, box) right of, left of, above and below a dot at (x, y), in that order."""
+    top, bottom = y - line_px / 2, y + line_px / 2
+    # A full line (and a pixel) up or down: the box clears the boxes right and left of the dot.
+    rise = line_px + 1.0
+    return (
+        ("start", [_DOT_OFFSET_PX, 0], (x + _DOT_OFFSET_PX, top, x + _DOT_OFFSET_PX + width, bottom)),
+        ("end", [-_DOT_OFFSET_PX, 0], (x - _DOT_OFFSET_PX - width, top, x - _DOT_OFFSET_PX, bottom)),
+        ("middle", [0, -rise], (x - width / 2, top - rise, x + width / 2, bottom - rise)),
+        ("middle", [0, rise], (x - width / 2, top + rise, x + width / 2, bottom + rise)),
+    )
 
 
 def _inside(

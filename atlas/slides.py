@@ -256,6 +256,9 @@ def _draw_dots(
         ax.scatter(xs, ys, s=sizes, c=faces, edgecolors=edges, linewidths=line_px * PT_PER_PX, zorder=zorder)
 
 
+_HORIZONTAL_ALIGNMENT = {"start": "left", "end": "right", "middle": "center"}
+
+
 def _draw_labels(
     ax: Any,
     content: MapContent,
@@ -264,8 +267,8 @@ def _draw_labels(
     fonts: FontChoice,
     avoid: Sequence[Bbox],
 ) -> list[Text]:
-    """The content's labels as the screen places them at this view (same declutter, same side of the
-    dot). Labels under the title, legend, scale bar or footer are left out rather than half hidden. A
+    """The content's labels as the screen places them at this view (same declutter, same place round
+    the dot). Labels under the title, legend, scale bar or footer are left out rather than half hidden. A
     white halo, not a box, keeps routes visible under them."""
     size_px = content.label_size_px
     mpp = frame.metres_per_px
@@ -277,14 +280,15 @@ def _draw_labels(
         x = _in_frame_x(x, frame)
         if x is None:
             continue
-        end = label.get("anchor") == "end"
+        # The screen's placement: offset in pixels (y down), anchored at the label's start, end or middle.
+        dx, dy = label.get("offset", (9, 0))
         artist = ax.text(
-            x - 9 * mpp if end else x + 9 * mpp,
-            y,
+            x + dx * mpp,
+            y - dy * mpp,
             nfc(label["label"]),
             fontsize=size_px * PT_PER_PX,
             family=list(fonts.families),
-            ha="right" if end else "left",
+            ha=_HORIZONTAL_ALIGNMENT[label.get("anchor", "start")],
             va="center",
             color=_hex(style.BLACK),
             zorder=7,

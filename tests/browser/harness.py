@@ -299,6 +299,41 @@ def expect_rerun(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> Iterator
     wait_for_app(page, timeout_ms)
 
 
+# A function expression: the deck.gl Deck behind a map element, or null. Streamlit keeps the Deck in a
+# ref of its DeckGL React component, so it is found through React's fiber tree from the element's canvas.
+FIND_DECK_JS = """(element) => {
+    const isDeck = (o) => o && typeof o === 'object' && typeof o.getViewports === 'function';
+    const canvas = element && element.querySelector('canvas');
+    const fiberKey = (o) => Object.keys(o).find((k) => k.startsWith('__reactFiber$'));
+    let node = canvas;
+    while (node && !fiberKey(node)) node = node.parentElement;
+    let fiber = node && node[fiberKey(node)];
+    while (fiber) {
+        for (let hook = fiber.memoizedState, n = 0; hook && typeof hook === 'object' && n < 60;
+             hook = hook.next, n++) {
+            const value = hook.memoizedState;
+            if (!value || typeof value !== 'object') continue;
+            for (const candidate of [value, value.current, value.current && value.current.deck, value.deck]) {
+                if (isDeck(candidate)) return candidate;
+            }
+        }
+        if (fiber.stateNode && isDeck(fiber.stateNode.deck)) return fiber.stateNode.deck;
+        fiber = fiber.return;
+    }
+    return null;
+}"""
+_FRAMES_DRAWN_JS = f"""([selector, index]) => {{
+    const deck = ({FIND_DECK_JS})(document.querySelectorAll(selector)[index]);
+    return deck && deck.stats ? deck.stats.get('Redraw Count').count : null;
+}}"""
+
+
+def deck_frames_drawn(page: Page, index: int = 0) -> int | None:
+    """How many frames the `index`-th map's deck has drawn; None when no deck is reachable (a page
+    that is not Streamlit's, such as a standalone HTML export)."""
+    return page.evaluate(_FRAMES_DRAWN_JS, [MAP_SELECTOR, index])
+
+
 def is_uniform(png: bytes) -> bool:
     """True when every pixel has (almost) the same colour: a blank or not yet painted canvas."""
     extrema = Image.open(io.BytesIO(png)).convert("RGB").getextrema()
@@ -347,6 +382,10 @@ def _paint_state(page: Page, index: int, until: Callable[[dict[str, float]], boo
     png = map_screenshot(page, index, timeout_ms=max(1.0, deadline - time.monotonic()) * 1000)
     if is_uniform(png):
         return png, "map canvas is uniform (nothing drawn yet)"
+    # The "Loading map…" placeholder shows through the canvas until its first frame: pixels alone
+    # would take it for a map.
+    if deck_frames_drawn(page, index) == 0:
+        return png, "deck has drawn no frame yet (the placeholder shows)"
     if until is not None and not until(fractions := map_colour_fractions(png)):
         return png, f"condition not met yet: {format_fractions(fractions)}"
     return png, None
