@@ -7,15 +7,31 @@ overlap a label already kept or leave the frame.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+
+from PIL import ImageFont
 
 from .mercator import WORLD_PX_AT_ZOOM_0, project
 from .views import MapView
 
-# Noto Sans at 13 px averages ~7 px per Latin character; CJK glyphs are about square.
+# The faces deck.gl draws labels in (atlas/deck.py LABEL_FONT), from Debian's fonts-noto-core and
+# fonts-noto-cjk (scripts/install_browser_deps.sh). Glyphs are measured at 4× and scaled back, which
+# keeps FreeType's hinting from rounding each advance to whole pixels.
+_FONT_FILES = (
+    Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+)
+_MEASURE_SCALE = 4
+# Without the fonts: Noto Sans at 13 px averages ~7 px per Latin character (CJK glyphs are square),
+# and the estimate runs up to 6 px short on labels like "Khâm Châu": hence the margin.
 _CHAR_PX = 7.2
 _CJK_PX = 13.5
+_ESTIMATE_MARGIN = 1.1
+# The label's background reaches this far beyond its text left and right (label_layer's padding).
+_BACKGROUND_PAD_PX = 3.0
 _LINE_PX = 18.0
 _DOT_OFFSET_PX = 9.0
 # Labels keep this far from the frame's edge.
@@ -23,9 +39,27 @@ _EDGE_PX = 4.0
 
 
 def text_width_px(text: str, size_px: float = 13.0) -> float:
-    """Rough rendered width of a label."""
-    width = sum(_CJK_PX if ord(char) > 0x2E80 else _CHAR_PX for char in text)
-    return width * size_px / 13.0
+    """Rendered width of a label: measured in the label fonts (Noto Sans, Noto Sans CJK: what the
+    browser draws with) where they are installed, else estimated with a margin."""
+    fonts = _label_fonts(round(size_px * _MEASURE_SCALE))
+    if fonts is not None:
+        latin, cjk = fonts
+        measured = sum((cjk if _is_cjk(char) else latin).getlength(char) for char in text)
+        return measured / _MEASURE_SCALE
+    width = sum(_CJK_PX if _is_cjk(char) else _CHAR_PX for char in text)
+    return width * size_px / 13.0 * _ESTIMATE_MARGIN
+
+
+def _is_cjk(char: str) -> bool:
+    return ord(char) > 0x2E80
+
+
+@functools.cache
+def _label_fonts(size: int) -> tuple[ImageFont.FreeTypeFont, ImageFont.FreeTypeFont] | None:
+    try:
+        return tuple(ImageFont.truetype(str(path), size) for path in _FONT_FILES)  # type: ignore[return-value]
+    except OSError:
+        return None
 
 
 def declutter(
@@ -53,7 +87,8 @@ def declutter(
         x, y = project(record["position"][0], record["position"][1], view.zoom)
         # The repeating map draws each place once per world: use the copy nearest the centre.
         x -= round((x - centre[0]) / world_px) * world_px
-        for anchor, offset, box in _placements(x, y, text_width_px(record["label"], size_px), line_px):
+        width = text_width_px(record["label"], size_px) + 2 * _BACKGROUND_PAD_PX
+        for anchor, offset, box in _placements(x, y, width, line_px):
             if frame_px is not None and not _inside(box, centre, frame_px):
                 continue
             # The repeating map draws every label once per world: a label must also clear the copies
@@ -72,11 +107,13 @@ def _placements(
 ) -> tuple[tuple[str, list[float], tuple[float, float, float, float]], ...]:
     """(anchor, offset, box) right of, left of, above and below a dot at (x, y), in that order."""
     top, bottom = y - line_px / 2, y + line_px / 2
+    inner = _DOT_OFFSET_PX - _BACKGROUND_PAD_PX
     # A full line (and a pixel) up or down: the box clears the boxes right and left of the dot.
     rise = line_px + 1.0
     return (
-        ("start", [_DOT_OFFSET_PX, 0], (x + _DOT_OFFSET_PX, top, x + _DOT_OFFSET_PX + width, bottom)),
-        ("end", [-_DOT_OFFSET_PX, 0], (x - _DOT_OFFSET_PX - width, top, x - _DOT_OFFSET_PX, bottom)),
+        # The text starts (or ends) _DOT_OFFSET_PX from the dot; its background one pad nearer.
+        ("start", [_DOT_OFFSET_PX, 0], (x + inner, top, x + inner + width, bottom)),
+        ("end", [-_DOT_OFFSET_PX, 0], (x - inner - width, top, x - inner, bottom)),
         ("middle", [0, -rise], (x - width / 2, top - rise, x + width / 2, bottom - rise)),
         ("middle", [0, rise], (x - width / 2, top + rise, x + width / 2, bottom + rise)),
     )

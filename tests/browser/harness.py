@@ -59,6 +59,8 @@ COLOUR_TOLERANCE = 4
 DEFAULT_TIMEOUT_MS = 30_000
 
 MAP_SELECTOR = '[data-testid="stDeckGlJsonChart"]'
+# Every map of the app is taller than this once laid out.
+MIN_MAP_HEIGHT_PX = 120
 MAP_CANVAS_SELECTOR = f"{MAP_SELECTOR} canvas"
 APP_IDLE_SELECTOR = (
     '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
@@ -322,16 +324,20 @@ FIND_DECK_JS = """(element) => {
     }
     return null;
 }"""
-_FRAMES_DRAWN_JS = f"""([selector, index]) => {{
+# deck.gl's own "Redraw Count" is reset every second, so it cannot say whether a frame was ever drawn;
+# a deck that is initialised with every layer loaded has drawn (or is drawing) its first frame.
+_DECK_READY_JS = f"""([selector, index]) => {{
     const deck = ({FIND_DECK_JS})(document.querySelectorAll(selector)[index]);
-    return deck && deck.stats ? deck.stats.get('Redraw Count').count : null;
+    if (!deck) return null;
+    const layers = deck.layerManager ? deck.layerManager.getLayers() : [];
+    return Boolean(deck.isInitialized && layers.length && layers.every((layer) => layer.isLoaded));
 }}"""
 
 
-def deck_frames_drawn(page: Page, index: int = 0) -> int | None:
-    """How many frames the `index`-th map's deck has drawn; None when no deck is reachable (a page
-    that is not Streamlit's, such as a standalone HTML export)."""
-    return page.evaluate(_FRAMES_DRAWN_JS, [MAP_SELECTOR, index])
+def deck_ready(page: Page, index: int = 0) -> bool | None:
+    """Whether the `index`-th map's deck is initialised with all its layers loaded; None when no deck
+    is reachable (a page that is not Streamlit's, such as a standalone HTML export)."""
+    return page.evaluate(_DECK_READY_JS, [MAP_SELECTOR, index])
 
 
 def is_uniform(png: bytes) -> bool:
@@ -384,8 +390,12 @@ def _paint_state(page: Page, index: int, until: Callable[[dict[str, float]], boo
         return png, "map canvas is uniform (nothing drawn yet)"
     # The "Loading map…" placeholder shows through the canvas until its first frame: pixels alone
     # would take it for a map.
-    if deck_frames_drawn(page, index) == 0:
-        return png, "deck has drawn no frame yet (the placeholder shows)"
+    if deck_ready(page, index) is False:
+        return png, "deck not ready: its layers are still loading (the placeholder shows)"
+    # Streamlit first lays the deck out as a strip ~36 px tall and gives it its height a moment later.
+    height = page.locator(MAP_CANVAS_SELECTOR).nth(index).evaluate("(canvas) => canvas.clientHeight")
+    if height < MIN_MAP_HEIGHT_PX:
+        return png, f"map canvas is only {height} px tall (not laid out yet)"
     if until is not None and not until(fractions := map_colour_fractions(png)):
         return png, f"condition not met yet: {format_fractions(fractions)}"
     return png, None
