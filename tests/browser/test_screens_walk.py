@@ -292,6 +292,26 @@ def english_strings() -> dict[str, list[str]]:
     return {language: interface_strings(language) for language in ("vi", "zh")}
 
 
+def settled_screenshot(app: AppPage, timeout_ms: float = 20_000) -> bytes:
+    """The window once it stops changing: on a busy machine Chromium paints well after the DOM is
+    ready (lazily loaded widgets, the deck's first frames), and a person looks at the settled page."""
+    previous = None
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        png = app.page.screenshot(animations="disabled")
+        if png == previous or time.monotonic() >= deadline:
+            return png
+        previous = png
+        app.page.wait_for_timeout(400)
+
+
+def save_settled_screenshot(app: AppPage, name: str) -> Path:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{name}.png"
+    path.write_bytes(settled_screenshot(app))
+    return path
+
+
 def save_whole_page(app: AppPage, name: str) -> Path:
     """The whole page as one PNG, stitched from screens scrolled down one after another: Streamlit
     scrolls its main area, not the document, so a full-page capture would show the first screen only."""
@@ -303,8 +323,7 @@ def save_whole_page(app: AppPage, name: str) -> Path:
     shots: list[tuple[int, Image.Image]] = []
     top, height, step = app.page.evaluate(scroll, 0)
     while True:
-        app.page.wait_for_timeout(150)
-        png = app.page.screenshot(animations="disabled")
+        png = settled_screenshot(app, 5_000)
         shots.append((top, Image.open(io.BytesIO(png)).convert("RGB")))
         if top + step >= height or len(shots) >= 20:
             break
@@ -352,8 +371,7 @@ def test_screen_walk(screen_tab, english_strings: dict[str, list[str]], case: Ca
     if maps.count():
         # What a person sees once they reach the map (on a phone it is below the fold).
         maps.first.scroll_into_view_if_needed()
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    app.page.screenshot(path=str(SCREENSHOT_DIR / f"walk-{case.id}.png"))
+    save_settled_screenshot(app, f"walk-{case.id}")
     state = app.page.evaluate(_PAGE_JS)
     reports = map_reports(app)
     if os.environ.get(WHOLE_PAGE_ENV) == "1":
