@@ -9,6 +9,7 @@ import functools
 
 import streamlit as st
 
+from atlas.content import PHONE_MAP_PX
 from atlas.deck import content_deck
 from atlas.i18n import LANGUAGE_NAMES, LANGUAGES
 from atlas.layers import source_label
@@ -19,7 +20,7 @@ from ui import data
 from ui.presentation import go_to, hide_chrome, plain_markdown, set_language, tour_for, tour_pdf
 from ui.sidebar import online_tiles
 from ui.state import language, write_query_params
-from ui.widgets import legend
+from ui.widgets import MAP_FRAME_KEY, legend, map_placeholder_css, map_size
 
 DEFAULT_TOUR = "story"
 # Half of a 1280-px projector, and short enough that the controls, the map and its legend fit 720 px.
@@ -91,15 +92,19 @@ with st.container(key="tour-controls", horizontal=True, vertical_alignment="cent
 # 720-px projector has room; under the map it would run below the fold.
 LEGEND_BELOW_MAX_ITEMS = 6
 content = data.content(scene_spec(scene, lang))
-view = content.view(TOUR_MAP_PX)
+# On a phone the map is the screen's width: fitted for it, a world-wide scene keeps both its ends.
+size = (PHONE_MAP_PX[0], TOUR_MAP_PX[1]) if map_size() == PHONE_MAP_PX else TOUR_MAP_PX
+view = content.view(size)
 with st.container(key="tour-stage"):
     map_column, text_column = st.columns([1, 1], gap="medium")
     with map_column:
-        st.pydeck_chart(
-            content_deck(content, view, online_tiles=online_tiles(), frame_px=TOUR_MAP_PX),
-            height=int(TOUR_MAP_PX[1]),
-            key=f"tour-map-{tour_id}-{number_shown}",
-        )
+        st.html(map_placeholder_css(t("map.loading"), int(size[1])))
+        with st.container(key=f"{MAP_FRAME_KEY}-tour"):
+            st.pydeck_chart(
+                content_deck(content, view, online_tiles=online_tiles(), frame_px=size),
+                height=int(size[1]),
+                key=f"tour-map-{tour_id}-{number_shown}",
+            )
         if len(content.legend) <= LEGEND_BELOW_MAX_ITEMS:
             legend(content.legend, t)
     with text_column:

@@ -39,9 +39,11 @@ Shape = Literal["line", "dashed", "dot", "ring", "hollow"]
 # decluttering and the slide frame are all computed for it, so screen and exports agree.
 MAP_SIZE_PX: tuple[float, float] = (560.0 * 16 / 9, 560.0)
 # The map as a page shows it (full width of the main area): a 1280-px laptop or projector with the
-# sidebar open leaves ~800 px, a phone ~340 px. A view fitted for the screen also fits the wider slide.
+# sidebar open leaves ~800 px, a 390-px phone 358 px (1 rem of padding each side). A view fitted for
+# the screen also fits the wider slide; on a wider screen deck.gl zooms a world view in until the world
+# fills the map (atlas/deck.py view_limits).
 SCREEN_MAP_PX: tuple[float, float] = (800.0, 560.0)
-PHONE_MAP_PX: tuple[float, float] = (340.0, 560.0)
+PHONE_MAP_PX: tuple[float, float] = (358.0, 560.0)
 # Room the fitted view leaves inside the map (top, right, bottom, left): a slide's title and subtitle
 # cover the top, its footer and scale bar the bottom, and labels sit right of their dots.
 FIT_PADDING_PX: tuple[float, float, float, float] = (96.0, 150.0, 72.0, 40.0)
@@ -50,6 +52,8 @@ PROJECTOR_LABEL_PX = 20.0
 HIGHLIGHT_LAYER_ID = "tour-highlights"
 # Highlighted places are labelled before anything else when labels would collide.
 HIGHLIGHT_PRIORITY = 1000
+# Added to the label priority of a service's first and last port (a port outranks a city by 50).
+SERVICE_END_PRIORITY = 20
 # Lines a little wider on a projector: projectors wash out thin strokes.
 PROJECTOR_ROUTE_WIDTH = 6.0
 EMPHASIS_WIDTH = 8.0
@@ -275,8 +279,11 @@ class _Context:
         self.add(HIGHLIGHT_LAYER_ID, "rings", highlight)
         size = PROJECTOR_LABEL_PX if self.projector else SCREEN_LABEL_PX
         labels = [
-            *layers.label_records(
-                [d for d in self.dots if d["id"] not in self.unlabelled], tables, self.language
+            *_service_ends_first(
+                layers.label_records(
+                    [d for d in self.dots if d["id"] not in self.unlabelled], tables, self.language
+                ),
+                self.plans,
             ),
             *self.labels,
             *_highlight_labels(
@@ -721,6 +728,13 @@ def _highlight_labels(tables: Tables, place_ids: Iterable[str], language: str) -
         for pid in dict.fromkeys(place_ids)
         if pid in rows
     ]
+
+
+def _service_ends_first(records: Sequence[Record], plans: Sequence[model.ServicePlan]) -> list[Record]:
+    """Where labels crowd, a service's first and last ports (where the line ends) win over a place
+    beside them: without its label a route's end is an unnamed dot."""
+    ends = {plan.stops[i].place_id for plan in plans if plan.stops for i in (0, -1)}
+    return [r | {"priority": r["priority"] + SERVICE_END_PRIORITY} if r["id"] in ends else r for r in records]
 
 
 def _one_label_per_place(records: Sequence[Record]) -> list[Record]:

@@ -16,7 +16,7 @@ import pydeck as pdk
 from loaders import basemap
 
 from . import style
-from .mercator import project, unproject
+from .mercator import WORLD_PX_AT_ZOOM_0, project, unproject
 from .views import MapView
 
 if TYPE_CHECKING:
@@ -64,6 +64,16 @@ LABEL_FONT_FACE_CSS = (
     "local('NotoSansCJKjp-Regular'); unicode-range: U+004A; }"
 )
 LABEL_FONT = f"'{LABEL_J_FAMILY}, Noto Sans, Noto Sans CJK SC, Noto Sans SC, Arial Unicode MS, sans-serif'"
+# How the map may move, given to deck.gl's MapState (deck.gl 9.x) with the view (`view_limits`). Its
+# default (normalize) keeps the world's full height on screen: on a phone's 358 × 560 map it raised a
+# fitted world view from zoom −0.59 to 0.13 and showed 230° of the 316° the overview draws. And on a
+# map wider than the world the repeating MapView draws the world twice, labels cut at the edges
+# (Streamlit does not tell the app how wide the map is: views are fitted for SCREEN_MAP_PX).
+# `maxBounds` one world wide, centred on the view, fixes both where it can: deck.gl then raises the zoom
+# in the browser until that world fills the map's real width (and height), so no copy is ever in view.
+# A world shorter than the map (512·2^z px < MAP_MIN_HEIGHT_PX: world views on a phone) cannot fill
+# the height without losing width: there the view goes without bounds (normalize=false) at its zoom.
+MAP_MIN_HEIGHT_PX = 560.0
 _PATH_STYLE = {"@@type": "PathStyleExtension", "dash": True}
 # Covers the world once; the repeating MapView draws it again east and west.
 _WORLD = [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]
@@ -249,6 +259,14 @@ def label_layer(records: Sequence[dict[str, Any]], *, size_px: int = 13) -> pdk.
     )
 
 
+def view_limits(view: MapView) -> dict[str, Any]:
+    """`maxBounds` one world wide around the view, or `normalize: false` for a world shorter than the
+    map (see MAP_MIN_HEIGHT_PX)."""
+    if WORLD_PX_AT_ZOOM_0 * 2**view.zoom < MAP_MIN_HEIGHT_PX:
+        return {"normalize": False}
+    return {"maxBounds": [[view.longitude - 180.0, -90.0], [view.longitude + 180.0, 90.0]]}
+
+
 def build_deck(layers: Sequence[pdk.Layer], view: MapView, *, online_tiles: bool = False) -> pdk.Deck:
     """A deck over the embedded basemap (default) or online Carto tiles.
 
@@ -269,6 +287,7 @@ def build_deck(layers: Sequence[pdk.Layer], view: MapView, *, online_tiles: bool
             bearing=0,
             # A fitted world view on a narrow screen is below zoom 0; deck.gl clamps to minZoom.
             min_zoom=min(0.0, math.floor(view.zoom)),
+            **view_limits(view),
         ),
         views=[pdk.View(type="MapView", controller=True, repeat=True)],
         tooltip={

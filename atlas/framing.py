@@ -18,6 +18,9 @@ from .views import MapView
 MAX_FIT_ZOOM = 9.0
 # deck.gl draws below zoom 0 when minZoom allows it: a narrow phone needs that to show the world.
 MIN_FIT_ZOOM = -1.0
+# A fitted view keeps the ends of what it draws this far inside the frame even when its padding does
+# not fit (one-world views on a phone): a dot and the start of its label stay visible.
+END_MARGIN_PX = 24.0
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,25 @@ def fit_view(
     scale_px = world * 2**zoom
     x_mid = ((bounds.west + bounds.east) / 2 + 180.0) / 360.0 * scale_px + (right - left) / 2
     y_mid = (1 - (y_north + y_south) / 2 / math.pi) / 2 * scale_px + (bottom - top) / 2
+    # When the zoom was held up (one world, MIN_FIT_ZOOM) the padded box cannot hold the bounds: the
+    # padding's shift must then not push an end out of the frame (New York off a phone's world view).
+    x_west, x_east = ((lon + 180.0) / 360.0 * scale_px for lon in (bounds.west, bounds.east))
+    y_top, y_bottom = ((1 - y / math.pi) / 2 * scale_px for y in (y_north, y_south))
+    x_mid = _keep_inside(x_mid, x_west, x_east, width_px)
+    y_mid = _keep_inside(y_mid, y_top, y_bottom, height_px)
     lon, lat = mercator.unproject(x_mid, y_mid, zoom)
     lon = ((lon + 180.0) % 360.0) - 180.0
     return MapView(round(mercator.clamp_lat(lat), 4), round(lon, 4), round(zoom, 2))
+
+
+def _keep_inside(mid: float, low: float, high: float, size: float) -> float:
+    """The centre nearest `mid` at which low..high (pixels) lies within a frame `size` wide, at least
+    END_MARGIN_PX from its edges where there is room (a dot on the very edge is half cut)."""
+    spare = size - (high - low)
+    if spare < 0:
+        return mid
+    margin = min(spare / 2, END_MARGIN_PX)
+    return min(max(mid, high + margin - size / 2), low - margin + size / 2)
 
 
 def view_box(view: MapView, width_px: float, height_px: float) -> Bounds:

@@ -1,20 +1,38 @@
 """Label placement: keep the labels that fit at the initial view, most important first.
 
 Positions are projected to Web Mercator pixels the way deck.gl does (512-pixel world at zoom 0), and a
-label is dropped when its box would overlap a label already kept.
+label moves round its dot (right, left, above, below; or through the record's own candidate offsets
+and callouts) and is dropped only when every position would overlap a label already kept or leave
+the frame.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+
+from PIL import ImageFont
 
 from .mercator import WORLD_PX_AT_ZOOM_0, project
 from .views import MapView
 
-# Noto Sans at 13 px averages ~7 px per Latin character; CJK glyphs are about square.
+# The faces deck.gl draws labels in (atlas/deck.py LABEL_FONT), from Debian's fonts-noto-core and
+# fonts-noto-cjk (scripts/install_browser_deps.sh). Glyphs are measured at 4× and scaled back, which
+# keeps FreeType's hinting from rounding each advance to whole pixels.
+_FONT_FILES = (
+    Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+)
+_MEASURE_SCALE = 4
+# Without the fonts: Noto Sans at 13 px averages ~7 px per Latin character (CJK glyphs are square),
+# and the estimate runs up to 6 px short on labels like "Khâm Châu": hence the margin.
 _CHAR_PX = 7.2
 _CJK_PX = 13.5
+_ESTIMATE_MARGIN = 1.1
+# The label's background reaches this far beyond its text left and right (label_layer's padding).
+_BACKGROUND_PAD_PX = 3.0
 _LINE_PX = 18.0
 _DOT_OFFSET_PX = 9.0
 # Pixels between a callout label and any other dot or marker.
@@ -28,11 +46,31 @@ _EDGE_PX = 4.0
 
 
 def text_width_px(text: str, size_px: float = 13.0) -> float:
-    """Rough rendered width of a label (of its longest line)."""
-    width = max(
-        sum(_CJK_PX if ord(char) > 0x2E80 else _CHAR_PX for char in line) for line in text.split("\n")
-    )
-    return width * size_px / 13.0
+    """Rendered width of a label (of its longest line): measured in the label fonts (Noto Sans, Noto
+    Sans CJK: what the browser draws with) where they are installed, else estimated with a margin."""
+    return max(_line_width_px(line, size_px) for line in text.split("\n"))
+
+
+def _line_width_px(text: str, size_px: float) -> float:
+    fonts = _label_fonts(round(size_px * _MEASURE_SCALE))
+    if fonts is not None:
+        latin, cjk = fonts
+        measured = sum((cjk if _is_cjk(char) else latin).getlength(char) for char in text)
+        return measured / _MEASURE_SCALE
+    width = sum(_CJK_PX if _is_cjk(char) else _CHAR_PX for char in text)
+    return width * size_px / 13.0 * _ESTIMATE_MARGIN
+
+
+def _is_cjk(char: str) -> bool:
+    return ord(char) > 0x2E80
+
+
+@functools.cache
+def _label_fonts(size: int) -> tuple[ImageFont.FreeTypeFont, ImageFont.FreeTypeFont] | None:
+    try:
+        return tuple(ImageFont.truetype(str(path), size) for path in _FONT_FILES)  # type: ignore[return-value]
+    except OSError:
+        return None
 
 
 def declutter(
@@ -43,15 +81,16 @@ def declutter(
 ) -> list[dict[str, Any]]:
     """Labels that do not overlap, chosen by descending `priority` (ties keep input order).
 
-    Each label goes to the right of its dot if there is room, else to the left; the kept records gain
-    `anchor` ("start" / "end") and `offset` (pixels) for the TextLayer. A record may list its own
-    candidate `offsets` ([dx, dy] pixels, tried in order; dx < 0 puts the label left of its point): the
-    border map staggers the labels of gate pairs a few pixels apart. Such a label also keeps off the
-    other records' points and never sits nearer to another point than to its own. Where none fits, a
-    record's `callouts` (offsets farther out) are tried: a label placed there gains `leader` (True) and
-    the renderers draw a line from its point to it. With `frame_px` (the map's
-    width and height), a label that would leave the frame at this view is placed on the other side or
-    left out: a label is never cut at the edge.
+    Each label goes to the right of its dot if there is room, else to the left, above or below it
+    (centred); only a label that fits none of the four is left out. The kept records gain `anchor`
+    ("start" / "end" / "middle") and `offset` (pixels, y down) for the TextLayer. A record may list
+    its own candidate `offsets` ([dx, dy] pixels, tried in order; dx < 0 puts the label left of its
+    point) instead: the border map staggers the labels of gate pairs a few pixels apart. Such a label
+    also keeps off the other records' points and never sits nearer to another point than to its own.
+    Where none fits, a record's `callouts` (offsets farther out) are tried: a label placed there gains
+    `leader` (True) and the renderers draw a line from its point to it. With `frame_px` (the map's
+    width and height), a placement that would leave the frame at this view is not used: a label is
+    never cut at the edge.
     """
     line_px = max(_LINE_PX, size_px * 1.45)
     centre = project(view.longitude, view.latitude, view.zoom)
@@ -64,13 +103,17 @@ def declutter(
         record = records[index]
         x, y = points[index]
         staggered = "offsets" in record
-        width = text_width_px(record["label"], size_px)
-        near = record.get("offsets") or ([_DOT_OFFSET_PX, 0], [-_DOT_OFFSET_PX, 0])
-        candidates = [(offset, False) for offset in near]
-        candidates += [(offset, True) for offset in record.get("callouts", ())]
         height = line_px * (1 + record["label"].count("\n"))
-        for (dx, dy), leader in candidates:
-            anchor, offset, box = _placement(x, y, dx, dy, width, height)
+        if staggered:
+            width = text_width_px(record["label"], size_px)
+            candidates = [(*_placement(x, y, dx, dy, width, height), False) for dx, dy in record["offsets"]]
+            candidates += [
+                (*_placement(x, y, dx, dy, width, height), True) for dx, dy in record.get("callouts", ())
+            ]
+        else:
+            width = text_width_px(record["label"], size_px) + 2 * _BACKGROUND_PAD_PX
+            candidates = [(*placement, False) for placement in _placements(x, y, width, height)]
+        for anchor, offset, box, leader in candidates:
             if frame_px is not None and not _inside(box, centre, frame_px):
                 continue
             if staggered and _nearer_to_another(box, index, points, leader=leader):
@@ -127,6 +170,23 @@ def _placement(
     if dx >= 0:
         return "start", [dx, dy], (x + dx, top, x + dx + width, bottom)
     return "end", [dx, dy], (x + dx - width, top, x + dx, bottom)
+
+
+def _placements(
+    x: float, y: float, width: float, line_px: float
+) -> tuple[tuple[str, list[float], tuple[float, float, float, float]], ...]:
+    """(anchor, offset, box) right of, left of, above and below a dot at (x, y), in that order."""
+    top, bottom = y - line_px / 2, y + line_px / 2
+    inner = _DOT_OFFSET_PX - _BACKGROUND_PAD_PX
+    # A full line (and a pixel) up or down: the box clears the boxes right and left of the dot.
+    rise = line_px + 1.0
+    return (
+        # The text starts (or ends) _DOT_OFFSET_PX from the dot; its background one pad nearer.
+        ("start", [_DOT_OFFSET_PX, 0], (x + inner, top, x + inner + width, bottom)),
+        ("end", [-_DOT_OFFSET_PX, 0], (x - inner - width, top, x - inner, bottom)),
+        ("middle", [0, -rise], (x - width / 2, top - rise, x + width / 2, bottom - rise)),
+        ("middle", [0, rise], (x - width / 2, top + rise, x + width / 2, bottom + rise)),
+    )
 
 
 def _inside(

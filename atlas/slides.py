@@ -257,6 +257,9 @@ def _draw_dots(
         ax.scatter(xs, ys, s=sizes, c=faces, edgecolors=edges, linewidths=line_px * PT_PER_PX, zorder=zorder)
 
 
+_HORIZONTAL_ALIGNMENT = {"start": "left", "end": "right", "middle": "center"}
+
+
 def _draw_labels(
     ax: Any,
     content: MapContent,
@@ -265,8 +268,8 @@ def _draw_labels(
     fonts: FontChoice,
     avoid: Sequence[Bbox],
 ) -> list[Text]:
-    """The content's labels as the screen places them at this view (same declutter, same side of the
-    dot). Labels under the title, legend, scale bar or footer are left out rather than half hidden. A
+    """The content's labels as the screen places them at this view (same declutter, same place round
+    the dot). Labels under the title, legend, scale bar or footer are left out rather than half hidden. A
     white halo, not a box, keeps routes visible under them."""
     size_px = content.label_size_px
     mpp = frame.metres_per_px
@@ -278,8 +281,9 @@ def _draw_labels(
         x = _in_frame_x(x, frame)
         if x is None:
             continue
+        # The screen's placement: offset in pixels (y down), anchored at the label's start, end or
+        # middle (beside the dot, above or below it, or staggered for gate pairs).
         end = label.get("anchor") == "end"
-        # The screen's pixel offset: beside the dot, or staggered above or below it (gate pairs).
         dx, dy = label.get("offset", [-9, 0] if end else [9, 0])
         artist = ax.text(
             x + float(dx) * mpp,
@@ -287,7 +291,7 @@ def _draw_labels(
             nfc(label["label"]),
             fontsize=size_px * PT_PER_PX,
             family=list(fonts.families),
-            ha="right" if end else "left",
+            ha=_HORIZONTAL_ALIGNMENT[label.get("anchor", "start")],
             va="center",
             color=_hex(style.BLACK),
             zorder=7,

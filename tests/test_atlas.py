@@ -316,15 +316,33 @@ TONKIN = VIEW_PRESETS["tonkin"]
 
 
 def test_declutter_keeps_the_higher_priority_label_of_an_overlap() -> None:
-    """Three places on one spot: the port gets the right side, the gate the left, the city nothing."""
+    """Five places on one spot: the port gets the right side, the gate the left, the city above, the
+    station below, the park nothing."""
     records = [
         {"position": [106.68345, 20.86481], "label": "Hải Phòng", "priority": 40},
         {"position": [106.68345, 20.86481], "label": "Cảng Hải Phòng", "priority": 90},
+        {"position": [106.68345, 20.86481], "label": "Khu công nghiệp", "priority": 10},
         {"position": [106.68345, 20.86481], "label": "Cửa khẩu", "priority": 70},
+        {"position": [106.68345, 20.86481], "label": "Ga", "priority": 30},
     ]
     kept = declutter(records, TONKIN)
-    assert [(r["label"], r["anchor"]) for r in kept] == [("Cảng Hải Phòng", "start"), ("Cửa khẩu", "end")]
-    assert [r["offset"][0] > 0 for r in kept] == [True, False]
+    assert [(r["label"], r["anchor"]) for r in kept] == [
+        ("Cảng Hải Phòng", "start"), ("Cửa khẩu", "end"), ("Hải Phòng", "middle"), ("Ga", "middle"),
+    ]
+    assert [(r["offset"][0] > 0, r["offset"][1]) for r in kept[:2]] == [(True, 0), (False, 0)]
+    assert kept[2]["offset"][1] < 0 < kept[3]["offset"][1]
+
+
+def test_declutter_moves_a_crowded_label_round_its_dot() -> None:
+    """Qinzhou and Tân Vũ at the cargo map's zoom: Qinzhou's label cannot go right or left of its dot
+    (Tân Vũ's label is there), so it goes round it rather than being dropped (data/places.csv)."""
+    records = [
+        {"position": [106.77421, 20.83601], "label": "Tân Vũ", "priority": 110},
+        {"position": [108.647, 21.68317], "label": "Khâm Châu", "priority": 105},
+    ]
+    view = MapView(latitude=12.7, longitude=101.9, zoom=3.64)
+    kept = declutter(records, view)
+    assert [r["label"] for r in kept] == ["Tân Vũ", "Khâm Châu"]
 
 
 def test_declutter_keeps_far_apart_labels() -> None:
@@ -340,23 +358,24 @@ def test_declutter_keeps_far_apart_labels() -> None:
 
 def test_declutter_ties_keep_input_order() -> None:
     records = [
-        {"position": [106.68345, 20.86481], "label": "first", "priority": 50},
-        {"position": [106.68345, 20.86481], "label": "second", "priority": 50},
-        {"position": [106.68345, 20.86481], "label": "third", "priority": 50},
+        {"position": [106.68345, 20.86481], "label": label, "priority": 50}
+        for label in ("first", "second", "third", "fourth", "fifth")
     ]
-    assert [r["label"] for r in declutter(records, TONKIN)] == ["first", "second"]
+    assert [r["label"] for r in declutter(records, TONKIN)] == ["first", "second", "third", "fourth"]
 
 
 def test_declutter_depends_on_zoom() -> None:
-    """Lạng Sơn, Đồng Đăng and the Hữu Nghị gate (a few km apart) crowd each other at the world view,
-    where only two sides of one spot are free, but all fit at the border view."""
+    """Lạng Sơn, Đồng Đăng, the Hữu Nghị gate and two stations (a few km apart) crowd each other at the
+    world view, where only four places round one spot are free, but all fit at the border view."""
     records = [
         {"position": [106.76101, 21.85264], "label": "Lạng Sơn", "priority": 40},
         {"position": [106.71083, 21.97111], "label": "Cửa khẩu quốc tế Hữu Nghị", "priority": 70},
         {"position": [106.69667, 21.94583], "label": "Đồng Đăng", "priority": 40},
+        {"position": [106.75, 21.86], "label": "Ga Lạng Sơn", "priority": 30},
+        {"position": [106.70, 21.96], "label": "Ga Đồng Đăng", "priority": 30},
     ]
-    assert len(declutter(records, VIEW_PRESETS["world"])) == 2
-    assert len(declutter(records, VIEW_PRESETS["border"])) == 3
+    assert len(declutter(records, VIEW_PRESETS["world"])) == 4
+    assert len(declutter(records, VIEW_PRESETS["border"])) == 5
 
 
 # Three gate pairs ~2 km apart on a NW–SE line (Tân Thanh, Cốc Nam, Hữu Nghị): ~15 px at zoom 9. The

@@ -24,7 +24,7 @@ from conftest import TEST_DATA_DIR
 
 from atlas import style
 from atlas.deck import LAYER_IDS, basemap_layers, build_deck, label_layer, path_layer, place_layer
-from atlas.views import VIEW_PRESETS
+from atlas.views import VIEW_PRESETS, MapView
 
 SNAPSHOT_DIR = TEST_DATA_DIR / "snapshots"
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
@@ -240,3 +240,23 @@ def test_online_tiles_use_carto() -> None:
     assert spec["mapProvider"] == "carto"
     assert spec["mapStyle"].startswith("https://basemaps.cartocdn.com/")
     assert "positron" in spec["mapStyle"]
+
+
+
+def test_a_laptop_world_view_is_bounded_to_one_world() -> None:
+    """The overview fitted for an 800-px map: deck.gl may zoom it in until one world fills a wider map
+    (its MapState honours maxBounds in the browser), so no second copy of the world is drawn."""
+    state = json.loads(build_deck([], MapView(33.9, 95.03, 0.64)).to_json())["initialViewState"]
+    (west, south), (east, north) = state["maxBounds"]
+    assert (west, south, east, north) == pytest.approx((-84.97, -90.0, 275.03, 90.0))
+    assert "normalize" not in state
+
+
+def test_a_phone_world_view_keeps_its_zoom() -> None:
+    """The overview fitted for a 358-px phone map is a world 358 px tall on a 560-px map: bounds, or
+    deck.gl's default normalize, would zoom it in to fill the height and cut off both ends."""
+    state = json.loads(build_deck([], MapView(39.76, 83.79, -0.52)).to_json())["initialViewState"]
+    assert state["normalize"] is False
+    assert "maxBounds" not in state
+    assert state["zoom"] == pytest.approx(-0.52)
+    assert state["minZoom"] <= -0.52

@@ -19,15 +19,19 @@ from atlas.legend import labelled_legend_html, legend_html
 from atlas.numbers import number
 from atlas.spec import FIT, MapSpec, parse_view_value
 from atlas.status_text import status_with_as_of
+from atlas.style import SEA_FILL
 from atlas.views import VIEW_PRESETS, MapView, view_param
 from loaders import Problem, Tables, split_ids
 
 from .data import SessionData
 from .data import content as content_of
+from .data import translator as data_translator
 from .export_panel import export_panel
-from .state import take_view_param
+from .state import language, take_view_param
 
 MAP_HEIGHT_PX = int(MAP_SIZE_PX[1])
+# Key prefix of the container each map is drawn in (its placeholder's CSS selects on it).
+MAP_FRAME_KEY = "map-frame"
 
 
 def show_data_problems(problems: Sequence[Problem]) -> None:
@@ -143,15 +147,32 @@ def view_query_value(name: str, view: MapView | None) -> str | None:
 
 
 def map_chart(deck: pdk.Deck, page_key: str, height: int = MAP_HEIGHT_PX):
-    """The deck, clickable: returns the selected object (or None)."""
-    event = st.pydeck_chart(
-        deck, height=height, on_select="rerun", selection_mode="single-object", key=f"map_{page_key}"
-    )
+    """The deck, clickable, over a "Loading map…" placeholder: returns the selected object (or None)."""
+    st.html(map_placeholder_css(data_translator(language())("map.loading"), height))
+    with st.container(key=f"{MAP_FRAME_KEY}-{page_key}"):
+        event = st.pydeck_chart(
+            deck, height=height, on_select="rerun", selection_mode="single-object", key=f"map_{page_key}"
+        )
     objects = (event.selection or {}).get("objects", {}) if event is not None else {}
     for records in objects.values():
         if records:
             return records[0]
     return None
+
+
+def map_placeholder_css(text: str, height: int) -> str:
+    """A sea-coloured box of the map's size, saying `text`, behind the deck: Streamlit loads deck.gl
+    (3 MB) and software WebGL compiles its shaders before the first frame, seconds in which the map
+    area would be blank. The deck's first frame (its sea polygon is opaque) covers the box."""
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    frame = f'[class*="st-key-{MAP_FRAME_KEY}-"]'
+    return (
+        f"<style>{frame} {{ position: relative; min-height: {height}px; }}"
+        f'{frame}::before {{ content: "{quoted}"; position: absolute; inset: 0; display: flex; '
+        "align-items: center; justify-content: center; border-radius: 0.5rem; "
+        f"background: rgb{tuple(SEA_FILL[:3])}; color: #3c4650; font-size: 1rem; }}"
+        f"{frame} > * {{ position: relative; z-index: 1; }}</style>"
+    )
 
 
 def place_details(tables: Tables, place_id: str, t: Translator) -> None:

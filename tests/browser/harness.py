@@ -59,6 +59,8 @@ COLOUR_TOLERANCE = 4
 DEFAULT_TIMEOUT_MS = 30_000
 
 MAP_SELECTOR = '[data-testid="stDeckGlJsonChart"]'
+# Every map of the app is taller than this once laid out.
+MIN_MAP_HEIGHT_PX = 120
 MAP_CANVAS_SELECTOR = f"{MAP_SELECTOR} canvas"
 APP_IDLE_SELECTOR = (
     '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
@@ -299,6 +301,45 @@ def expect_rerun(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> Iterator
     wait_for_app(page, timeout_ms)
 
 
+# A function expression: the deck.gl Deck behind a map element, or null. Streamlit keeps the Deck in a
+# ref of its DeckGL React component, so it is found through React's fiber tree from the element's canvas.
+FIND_DECK_JS = """(element) => {
+    const isDeck = (o) => o && typeof o === 'object' && typeof o.getViewports === 'function';
+    const canvas = element && element.querySelector('canvas');
+    const fiberKey = (o) => Object.keys(o).find((k) => k.startsWith('__reactFiber$'));
+    let node = canvas;
+    while (node && !fiberKey(node)) node = node.parentElement;
+    let fiber = node && node[fiberKey(node)];
+    while (fiber) {
+        for (let hook = fiber.memoizedState, n = 0; hook && typeof hook === 'object' && n < 60;
+             hook = hook.next, n++) {
+            const value = hook.memoizedState;
+            if (!value || typeof value !== 'object') continue;
+            for (const candidate of [value, value.current, value.current && value.current.deck, value.deck]) {
+                if (isDeck(candidate)) return candidate;
+            }
+        }
+        if (fiber.stateNode && isDeck(fiber.stateNode.deck)) return fiber.stateNode.deck;
+        fiber = fiber.return;
+    }
+    return null;
+}"""
+# deck.gl's own "Redraw Count" is reset every second, so it cannot say whether a frame was ever drawn;
+# a deck that is initialised with every layer loaded has drawn (or is drawing) its first frame.
+_DECK_READY_JS = f"""([selector, index]) => {{
+    const deck = ({FIND_DECK_JS})(document.querySelectorAll(selector)[index]);
+    if (!deck) return null;
+    const layers = deck.layerManager ? deck.layerManager.getLayers() : [];
+    return Boolean(deck.isInitialized && layers.length && layers.every((layer) => layer.isLoaded));
+}}"""
+
+
+def deck_ready(page: Page, index: int = 0) -> bool | None:
+    """Whether the `index`-th map's deck is initialised with all its layers loaded; None when no deck
+    is reachable (a page that is not Streamlit's, such as a standalone HTML export)."""
+    return page.evaluate(_DECK_READY_JS, [MAP_SELECTOR, index])
+
+
 def is_uniform(png: bytes) -> bool:
     """True when every pixel has (almost) the same colour: a blank or not yet painted canvas."""
     extrema = Image.open(io.BytesIO(png)).convert("RGB").getextrema()
@@ -347,6 +388,14 @@ def _paint_state(page: Page, index: int, until: Callable[[dict[str, float]], boo
     png = map_screenshot(page, index, timeout_ms=max(1.0, deadline - time.monotonic()) * 1000)
     if is_uniform(png):
         return png, "map canvas is uniform (nothing drawn yet)"
+    # The "Loading map…" placeholder shows through the canvas until its first frame: pixels alone
+    # would take it for a map.
+    if deck_ready(page, index) is False:
+        return png, "deck not ready: its layers are still loading (the placeholder shows)"
+    # Streamlit first lays the deck out as a strip ~36 px tall and gives it its height a moment later.
+    height = page.locator(MAP_CANVAS_SELECTOR).nth(index).evaluate("(canvas) => canvas.clientHeight")
+    if height < MIN_MAP_HEIGHT_PX:
+        return png, f"map canvas is only {height} px tall (not laid out yet)"
     if until is not None and not until(fractions := map_colour_fractions(png)):
         return png, f"condition not met yet: {format_fractions(fractions)}"
     return png, None
