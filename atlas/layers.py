@@ -15,6 +15,7 @@ from loaders import Tables, split_ids
 
 from . import style
 from .i18n import localized, nfc, place_label
+from .lookup import rows_by
 from .model import AirLink, CorridorLine, ServicePlan, service_row
 from .numbers import compact, number, signed
 from .status_text import status_with_as_of
@@ -58,11 +59,11 @@ def deck_text(text: str) -> str:
 
 def source_label(tables: Tables, source_ids: Iterable[str]) -> str:
     """Short citation: publisher and date of each source."""
-    frame = tables.sources.set_index("source_id")
+    rows = rows_by(tables.sources, "source_id")
     parts = []
     for source_id in source_ids:
-        if source_id in frame.index:
-            row = frame.loc[source_id]
+        if source_id in rows:
+            row = rows[source_id]
             date = row["published_date"] if isinstance(row["published_date"], str) else "n.d."
             parts.append(f"{row['publisher'].split(' (')[0]}, {date}")
     return "; ".join(dict.fromkeys(parts))

@@ -13,6 +13,8 @@ import pandas as pd
 import geo
 from loaders import Tables
 
+from .lookup import rows_by
+
 # Typical feeder/container service speed; the sources give none, so the UI lets the user change it.
 DEFAULT_SPEED_KN = 14.0
 
@@ -59,7 +61,7 @@ def service_stops(tables: Tables, service_id: str) -> tuple[Stop, ...]:
 
 
 def service_row(tables: Tables, service_id: str) -> pd.Series:
-    return tables.services.loc[tables.services["service_id"] == service_id].iloc[0]
+    return rows_by(tables.services, "service_id")[service_id]
 
 
 def sea_services(tables: Tables) -> list[str]:
