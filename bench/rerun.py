@@ -1,12 +1,13 @@
 """Server time of one warm script run, per action of the load scenario (bench/load.py), in-process.
 
-    python bench/rerun.py [--repeat 5] [--profile FILE.pstats] [--top 30]
+    python bench/rerun.py [--repeat 5] [--profile FILE.pstats] [--only ACTION] [--top 30]
 
 Runs `app.py` with Streamlit's AppTest (the real script, its caches and widgets, no browser, no
 WebSocket), goes once through the viewers' scenario to warm every cache, then repeats the scenario
 `--repeat` times and reports, per action, the median wall time and CPU time of the script run
 (AppTest's own bookkeeping included, so it is an upper bound of what the server's script thread
-spends; scripts are compiled once, as the server does). With --profile the warm repeats run under cProfile, the stats are saved and the functions
+spends; scripts are compiled once, as the server does). With --profile the warm repeats (or only
+the actions whose name contains --only) run under cProfile, the stats are saved and the functions
 with the most own time are printed. Target (issue 13): every widget, a language switch included,
 reruns in ≤ 150 ms on the server.
 """

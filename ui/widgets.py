@@ -220,8 +220,11 @@ def map_panel(
 def share_link(spec: MapSpec, t: Translator) -> None:
     """The link to this map, ready to copy (st.code has a copy button). Streamlit does not report
     the pan and zoom a visitor drags to, so the caption says which view the link keeps."""
-    base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
-    link = base + spec.link() if base.startswith("http") else spec.link()
-    with st.expander(t("share.heading")):
-        st.code(link, language=None, wrap_lines=True)
-        st.caption(t("share.note"))
+    # Drawn only once opened (on_change="rerun"): st.code makes the browser load Streamlit's syntax
+    # highlighter, 0.76 MB compressed, the second largest file of a first visit (bench/load.py).
+    with st.expander(t("share.heading"), key=f"share_{spec.kind}", on_change="rerun") as panel:
+        if panel.open:
+            base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
+            link = base + spec.link() if base.startswith("http") else spec.link()
+            st.code(link, language=None, wrap_lines=True)
+            st.caption(t("share.note"))
