@@ -1,6 +1,6 @@
 """Server time of one warm script run, per action of the load scenario (bench/load.py), in-process.
 
-    python bench/rerun.py [--repeat 5] [--profile FILE.pstats] [--only ACTION] [--top 30]
+    python bench/rerun.py [--repeat 5] [--profile FILE.pstats] [--only ACTION] [--top 30] [--json FILE]
 
 Runs `app.py` with Streamlit's AppTest (the real script, its caches and widgets, no browser, no
 WebSocket), goes once through the viewers' scenario to warm every cache, then repeats the scenario
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import pstats
 import statistics
 import sys
@@ -105,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=Path, help="save cProfile stats of the warm runs here")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--only", default="", help="profile only the actions whose name contains this")
+    parser.add_argument("--json", type=Path, help="also write {action: {wall_ms, cpu_ms}} (medians) here")
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(REPO_DIR))
@@ -123,12 +125,16 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{'action':24} {'wall ms':>9} {'cpu ms':>8}   (median of {args.repeat} warm runs)")
     missed = []
+    medians: dict[str, dict[str, float]] = {}
     for action, runs in timings.items():
         wall = statistics.median(w for w, _ in runs)
         cpu = statistics.median(c for _, c in runs)
+        medians[action] = {"wall_ms": wall, "cpu_ms": cpu}
         mark = "" if cpu <= TARGET_MS else "  MISSED"
         missed += [action] if mark else []
         print(f"{action:24} {wall:9.1f} {cpu:8.1f}{mark}")
+    if args.json:
+        args.json.write_text(json.dumps(medians, ensure_ascii=False, indent=1), encoding="utf-8")
     all_cpu = [c for runs in timings.values() for _, c in runs]
     print(f"{'mean of all runs':24} {'':9} {statistics.fmean(all_cpu):8.1f}")
     if profiler:
