@@ -249,8 +249,7 @@ SERVICE_LEGEND = {"scheduled": "legend.scheduled_service", "partner_lane": "lege
 
 
 def _place_name(tables: Tables, place_id: str, language: str) -> str:
-    row = tables.places.loc[tables.places["id"] == place_id].iloc[0].to_dict()
-    return localized(row, language)
+    return localized(rows_by(tables.places, "id")[place_id], language)
 
 
 def corridor_records(

@@ -54,3 +54,19 @@ def test_rows_by_indexes_a_table_once_and_follows_the_table_object() -> None:
     assert {key: row["name"] for key, row in rows.items()} == {"a": "first", "b": "second"}
     other = frame.iloc[::-1].reset_index(drop=True)
     assert rows_by(other, "id")["a"]["name"] == "third", "another table object has its own index"
+
+
+def test_once_per_builds_once_for_the_same_tables_and_again_for_others() -> None:
+    from atlas.lookup import once_per
+
+    a, b = pd.DataFrame({"x": [1]}), pd.DataFrame({"x": [2]})
+    builds: list[int] = []
+
+    def build(frame: pd.DataFrame) -> int:
+        builds.append(1)
+        return int(frame["x"].iloc[0])
+
+    assert once_per((a, b), "sum", lambda: build(a)) == 1
+    assert once_per((a, b), "sum", lambda: build(a)) == 1
+    assert len(builds) == 1
+    assert once_per((a, a), "sum", lambda: build(b)) == 2, "other tables, their own result"
