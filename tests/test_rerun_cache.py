@@ -70,3 +70,20 @@ def test_once_per_builds_once_for_the_same_tables_and_again_for_others() -> None
     assert once_per((a, b), "sum", lambda: build(a)) == 1
     assert len(builds) == 1
     assert once_per((a, a), "sum", lambda: build(b)) == 2, "other tables, their own result"
+
+
+def test_the_warm_up_builds_each_pages_opening_map_in_every_language(deck_builds: list[str]) -> None:
+    """After it, a visitor's first switch to Vietnamese or Chinese builds nothing (ui/startup.py)."""
+    from ui import startup
+
+    startup.warm_maps()
+    assert sorted(set(deck_builds)) == ["en", "vi", "zh"]
+    warmed = len(deck_builds)
+
+    at = open_app("overview.py")
+    for language in ("vi", "zh"):
+        at.selectbox(key="lang").set_value(language).run()
+    at.switch_page("app_pages/sea_services.py").run()
+    at.switch_page("app_pages/border_gates.py").run()
+    assert not at.exception
+    assert len(deck_builds) == warmed, "a page's opening map in another language was built again"
