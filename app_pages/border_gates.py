@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas.i18n import localized
+from atlas.lookup import rows_by
 from atlas.numbers import number, signed
 from atlas.spec import MapSpec
 from atlas.status_text import status_with_as_of
@@ -16,11 +17,11 @@ from ui.widgets import figure_metric, map_panel, selection_details, sources_list
 tables = data.tables()
 lang = language()
 t = data.translator(lang)
-places = tables.places.set_index("id")
+places = rows_by(tables.places, "id")
 
 
 def name(place_id: str) -> str:
-    return localized(places.loc[place_id].to_dict() | {"id": place_id}, lang)
+    return localized(places[place_id], lang)
 
 
 st.title(t("gates.title"))
@@ -80,17 +81,17 @@ data_table(
 st.caption(t("gates.road_note"))
 
 st.subheader(t("gates.corridors"))
-corridors = tables.corridors.set_index("corridor_id")
+corridors = rows_by(tables.corridors, "corridor_id")
 data_table(
     pd.DataFrame(
         [
             {
-                t("gates.corridor"): localized(corridors.loc[line.corridor_id].to_dict(), lang),
-                t("gates.mode"): t(f"mode.{corridors.loc[line.corridor_id, 'mode']}"),
+                t("gates.corridor"): localized(corridors[line.corridor_id], lang),
+                t("gates.mode"): t(f"mode.{corridors[line.corridor_id]['mode']}"),
                 t("gates.status"): status_with_as_of(
                     t,
-                    corridors.loc[line.corridor_id, "status"],
-                    corridors.loc[line.corridor_id, "status_as_of"],
+                    corridors[line.corridor_id]["status"],
+                    corridors[line.corridor_id]["status_as_of"],
                 ),
                 t("gates.computed_km"): number(line.route.length_km, lang),
                 t("gates.published_km"): "—"

@@ -5,7 +5,8 @@ import streamlit as st
 
 from atlas.compare import sea_co2e_kg
 from atlas.i18n import localized, short_label
-from atlas.model import DEFAULT_SPEED_KN, sea_services, service_row
+from atlas.lookup import rows_by
+from atlas.model import DEFAULT_SPEED_KN, service_row
 from atlas.numbers import compact, number, signed
 from atlas.spec import CLOSABLE, MAX_SPEED_KN, MIN_SPEED_KN, MapSpec
 from ui import data
@@ -20,7 +21,7 @@ t = data.translator(lang)
 
 st.title(t("sea.title"))
 
-services = sea_services(tables)
+services = data.sea_services()
 if st.session_state.get("service") not in services:
     st.session_state["service"] = services[0]
 names = {sid: localized(service_row(tables, sid).to_dict(), lang) for sid in services}
@@ -120,8 +121,8 @@ with st.container(key="map-details"):
 
 
 def leg_table(plan) -> pd.DataFrame:
-    places = tables.places.set_index("id")
-    stops = [short_label(localized(places.loc[s.place_id].to_dict(), lang)) for s in plan.stops]
+    places = rows_by(tables.places, "id")
+    stops = [short_label(localized(places[s.place_id], lang)) for s in plan.stops]
     rows = []
     for index, leg in enumerate(plan.rotation.legs):
         rows.append(

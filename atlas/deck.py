@@ -252,9 +252,13 @@ def label_layer(records: Sequence[dict[str, Any]], *, size_px: int = 13) -> pdk.
         get_pixel_offset="offset",
         character_set="'auto'",
         font_family=LABEL_FONT,
-        background=True,
-        get_background_color=style.LABEL_BACKGROUND,
-        background_padding=[3, 1, 3, 1],
+        # A halo drawn by the glyph program itself (signed distance field), not background boxes: the
+        # boxes are a shader program of their own, ~1.4 s of the first paint in software WebGL
+        # (bench/trace.py: 5 → 4 programs), and they covered dots next to a label. Outline width is
+        # in the atlas's pixels (fontSize 32): 5 is about 2 px at the 13 px labels.
+        font_settings={"sdf": True, "fontSize": 32, "buffer": 6, "radius": 12},
+        outline_width=5,
+        outline_color=style.LABEL_HALO,
         pickable=False,
     )
 

@@ -15,6 +15,7 @@ from loaders import Tables, split_ids
 
 from . import style
 from .i18n import localized, nfc, place_label
+from .lookup import once_per, rows_by
 from .model import AirLink, CorridorLine, ServicePlan, service_row
 from .numbers import amount, compact, number, signed
 from .status_text import status_with_as_of
@@ -63,38 +64,25 @@ def source_label(tables: Tables, source_ids: Iterable[str]) -> str:
     return "; ".join(dict.fromkeys(parts))
 
 
-# Lookups derived from a table, kept while that table is in use: every tooltip cites sources and
-# every dot and label reads its place's row, and pandas lookups per record were most of the time a
-# map content took (a comparison's: 130 → 10 ms).
-_DERIVED: dict[tuple[str, int], tuple[pd.DataFrame, Any]] = {}
-_DERIVED_KEPT = 32
-
-
-def _derived(name: str, frame: pd.DataFrame, build: Callable[[pd.DataFrame], Any]) -> Any:
-    kept = _DERIVED.get((name, id(frame)))
-    if kept is not None and kept[0] is frame:
-        return kept[1]
-    value = build(frame)
-    if len(_DERIVED) >= _DERIVED_KEPT:
-        _DERIVED.pop(next(iter(_DERIVED)))
-    _DERIVED[(name, id(frame))] = (frame, value)
-    return value
+# Every tooltip cites sources and every dot and label reads its place's row: built once per table
+# (atlas.lookup), as plain dicts, since a pandas lookup per record was most of a map content's time.
 
 
 def _citations(sources: pd.DataFrame) -> dict[str, str]:
-    def build(frame: pd.DataFrame) -> dict[str, str]:
+    def build() -> dict[str, str]:
         citations = {}
-        for row in frame.to_dict("records"):
+        for row in sources.to_dict("records"):
             date = row["published_date"] if isinstance(row["published_date"], str) else "n.d."
             citations[row["source_id"]] = f"{row['publisher'].split(' (')[0]}, {date}"
         return citations
 
-    return _derived("citations", sources, build)
+    return once_per([sources], "citations", build)
 
 
 def place_rows(tables: Tables) -> dict[str, dict[str, Any]]:
     """Every place's row by id, in table order (read-only: shared by every caller)."""
-    return _derived("place_rows", tables.places, lambda f: {r["id"]: r for r in f.to_dict("records")})
+    places = tables.places
+    return once_per([places], "place_rows", lambda: {r["id"]: r for r in places.to_dict("records")})
 
 
 def place_records(
@@ -272,8 +260,7 @@ SERVICE_LEGEND = {"scheduled": "legend.scheduled_service", "partner_lane": "lege
 
 
 def _place_name(tables: Tables, place_id: str, language: str) -> str:
-    row = tables.places.loc[tables.places["id"] == place_id].iloc[0].to_dict()
-    return localized(row, language)
+    return localized(rows_by(tables.places, "id")[place_id], language)
 
 
 def corridor_records(

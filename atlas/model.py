@@ -13,6 +13,8 @@ import pandas as pd
 import geo
 from loaders import Tables
 
+from .lookup import once_per, rows_by
+
 # Typical feeder/container service speed; the sources give none, so the UI lets the user change it.
 DEFAULT_SPEED_KN = 14.0
 
@@ -40,7 +42,7 @@ class ServicePlan:
 
 def place_point(tables: Tables, place_id: str) -> geo.LonLat:
     """(lon, lat) of a place id."""
-    row = tables.places.loc[tables.places["id"] == place_id].iloc[0]
+    row = rows_by(tables.places, "id")[place_id]
     return float(row["lon_deg"]), float(row["lat_deg"])
 
 
@@ -59,7 +61,7 @@ def service_stops(tables: Tables, service_id: str) -> tuple[Stop, ...]:
 
 
 def service_row(tables: Tables, service_id: str) -> pd.Series:
-    return tables.services.loc[tables.services["service_id"] == service_id].iloc[0]
+    return rows_by(tables.services, "service_id")[service_id]
 
 
 def sea_services(tables: Tables) -> list[str]:
@@ -99,7 +101,13 @@ class CorridorLine:
 
 
 def corridor_lines(tables: Tables) -> list[CorridorLine]:
-    """Every corridor as a line through its waypoints, with the length compared to the published one."""
+    """Every corridor as a line through its waypoints, with the length compared to the published one
+    (built once per set of tables: every map content of every language asks for them)."""
+    frames = (tables.corridors, tables.corridor_waypoints, tables.places)
+    return once_per(frames, "corridor_lines", lambda: _corridor_lines(tables))
+
+
+def _corridor_lines(tables: Tables) -> list[CorridorLine]:
     lines: list[CorridorLine] = []
     for corridor in tables.corridors.itertuples(index=False):
         waypoints = tables.corridor_waypoints.loc[

@@ -22,7 +22,7 @@ SEA_FILL: Rgba = [214, 230, 242, 255]
 LAND_FILL: Rgba = [244, 241, 232, 255]
 LAND_EDGE: Rgba = [150, 150, 140, 255]
 BORDER_LINE: Rgba = [90, 90, 90, 255]
-LABEL_BACKGROUND: Rgba = [255, 255, 255, 215]
+LABEL_HALO: Rgba = [255, 255, 255, 230]
 
 PLACE_COLOURS: dict[str, Rgba] = {
     "port": BLUE,

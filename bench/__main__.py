@@ -1,9 +1,9 @@
 """Run every benchmark and print one table of figures against their baselines.
 
-    python -m bench [--only routes,first_paint,load,replicas,compare] [--quick]      (or: make bench)
+    python -m bench [--only routes,first_paint,rerun,load,replicas,compare] [--quick]   (or: make bench)
 
-Each benchmark runs as its own process (bench/routes.py, bench/first_paint.py, bench/load.py,
-bench/compare.py), as
+Each benchmark runs as its own process (bench/routes.py, bench/first_paint.py, bench/rerun.py,
+bench/load.py, bench/compare.py), as
 you would run it by hand; this collects the figures each one prints or writes, and sets every figure
 beside the baseline that benchmark measures in the same run. --quick shortens the runs (fewer
 repetitions, 10 viewers instead of 50 or 200) for a smoke check; BENCHMARKS.md records full runs.
@@ -151,6 +151,22 @@ def first_paint(quick: bool) -> list[Figure]:
     ]
 
 
+def rerun(quick: bool) -> list[Figure]:
+    """The server's CPU time for one warm script run, per action of the viewers' scenario (AppTest)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "rerun.json"
+        run("rerun.py", ["--repeat", "2" if quick else "5", "--json", str(path)])
+        medians = json.loads(path.read_text(encoding="utf-8"))
+    slowest = max(medians, key=lambda action: medians[action]["cpu_ms"])
+    switches = [m["cpu_ms"] for action, m in medians.items() if action.startswith("language")]
+    return [
+        Figure("rerun", f"slowest: {slowest}", medians[slowest]["cpu_ms"], None, "none", "ms", limit=150.0),
+        Figure("rerun", "language switch", max(switches), None, "none", "ms", limit=150.0),
+        Figure("rerun", "mean of the scenario",
+               statistics.fmean(m["cpu_ms"] for m in medians.values()), None, "none", "ms"),
+    ]
+
+
 def load(quick: bool) -> list[Figure]:
     """N viewers over the WebSocket against one server."""
     return _load_figures("load", ["--sessions", "10"] if quick else [])
@@ -195,6 +211,7 @@ def comparison(quick: bool) -> list[Figure]:
 BENCHMARKS: dict[str, Callable[[bool], list[Figure]]] = {
     "routes": routes,
     "first_paint": first_paint,
+    "rerun": rerun,
     "load": load,
     "replicas": replicas,
     "compare": comparison,

@@ -223,6 +223,10 @@ def test_label_layer_draws_any_script() -> None:
     assert layer["sizeUnits"] == "pixels"
     assert layer["getSize"] == 14
     assert [record["label"] for record in layer["data"]] == ["Hải Phòng", "谅山"]
+    # A halo from the glyph program (an SDF atlas), no background boxes: those are a shader program
+    # of their own, compiled on every first paint (bench/trace.py).
+    assert layer["fontSettings"]["sdf"] is True and layer["outlineWidth"] > 0
+    assert "background" not in layer
 
 
 def test_path_layer_dashes_with_the_path_style_extension() -> None:

@@ -313,6 +313,8 @@ def test_the_page_offers_a_link_that_reopens_the_same_map() -> None:
         "sea_services.py", service="lane_haiphong_antwerp", closed="red_sea", lang="vi", view="suez"
     )
     assert not at.exception
+    at.session_state["share_sea_services"] = True  # the link is drawn once its panel is opened
+    at.run()
     (code,) = [c.value for c in at.code if "sea_services?" in c.value]
     spec = spec_from_link(code)
     assert (spec.kind, spec.service_id, spec.closed, spec.language, spec.view_name) == (

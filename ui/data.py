@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import pydeck as pdk
 import streamlit as st
 
 from atlas import layers, model, overlay
 from atlas.content import MapContent, Uploads, map_content
+from atlas.deck import content_deck
 from atlas.i18n import Translator
 from atlas.spec import MapSpec
 from loaders import LoadResult, Tables, load_all
@@ -76,12 +78,49 @@ def content(spec: MapSpec, session: SessionData | None = None) -> MapContent:
     return built if spec.view is None else replace(built, spec=spec)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+# A spec is a frozen dataclass of plain values, so its repr is exact; Streamlit's own hashing of it
+# (pickle-based) took ~1 ms a lookup, and every map page looks its spec up twice a run.
+_SPEC_KEY = {MapSpec: repr}
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, hash_funcs=_SPEC_KEY)
 def _content(spec: MapSpec) -> MapContent:
     return map_content(spec, tables(), translator(spec.language), plan=service_plan)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+def deck(
+    spec: MapSpec, size_px: tuple[float, float], online: bool, session: SessionData | None = None
+) -> pdk.Deck:
+    """The deck a page shows for a spec on a screen of `size_px` (with this session's uploads),
+    built and serialised once.
+
+    st.pydeck_chart serialises its deck on every run (`Deck.to_json`, ~10 ms for a map page) and
+    pydeck's `Deck()` retries a failing Jupyter import five times per deck: a rerun whose map did not
+    change (a language switch back, a widget elsewhere on the page, a click) now costs neither. The
+    data version is part of the key implicitly: the tables are loaded once per process (uploads by
+    their digest), and Streamlit's cache clearing empties this cache with theirs. Read-only: every
+    session shares it.
+    """
+    return _deck(spec, size_px, online, session.digest if session else "", session)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, hash_funcs=_SPEC_KEY)
+def _deck(
+    spec: MapSpec, size_px: tuple[float, float], online: bool, digest: str, _session: SessionData | None
+) -> pdk.Deck:
+    shown = content(spec, _session)
+    built = content_deck(shown, shown.view(size_px), online_tiles=online, frame_px=size_px)
+    serialised = built.to_json()
+    built.to_json = lambda: serialised  # the same string for every session and run
+    return built
+
+
+@st.cache_resource(show_spinner=False)
+def sea_services() -> list[str]:
+    return model.sea_services(tables())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=_SPEC_KEY)
 def _session_content(spec: MapSpec, digest: str, _session: SessionData) -> MapContent:
     # Curated services route as everywhere (cached); uploaded ones come routed with the session.
     return map_content(

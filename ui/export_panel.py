@@ -40,7 +40,11 @@ def export_panel(
     tables = tables or load_tables()
     spec = content.spec
     stem = f"corridor-atlas-{spec.kind.replace('_', '-')}-{spec.language}"
-    with st.expander(t("export.heading")):
+    # Drawn only once opened (on_change="rerun"): six buttons fewer for every first paint and every
+    # rerun of a page nobody exports from.
+    with st.expander(t("export.heading"), key=f"export_panel_{spec.kind}", on_change="rerun") as panel:
+        if not panel.open:
+            return
         columns = st.columns(3)
         for index, (key, extension, mime) in enumerate(FORMATS):
             columns[index % 3].download_button(

@@ -1,7 +1,8 @@
 """Start-up work done once per server process: sea routes read back from the disk cache before the
 first script needs them; after the first run, the routes it computed written to the cache at once and,
 WARM_DELAY_S later, every service's routes under the usual closures computed in the background (then
-written too), so the next visitor — and the next process — does not wait for searoute.
+written too), so the next visitor — and the next process — does not wait for searoute; then each
+page's opening map in every language (`warm_maps`), so a first language switch is a cache hit.
 
 Streamlit 1.67 runs nothing of the app before the first visitor's script run under `streamlit run`
 (only an `st.App` served through its ASGI mode has start-up hooks), so the first run triggers this.
@@ -90,11 +91,36 @@ def warm_in_background(tables: Tables) -> threading.Thread | None:
     with _lock:
         if _warming is not None or not warm_up_enabled():
             return None
-        _warming = threading.Thread(
-            target=warm_routes, args=(tables,), name="corridor-atlas-warm-up", daemon=True
-        )
+        _warming = threading.Thread(target=_warm, args=(tables,), name="corridor-atlas-warm-up", daemon=True)
     _warming.start()
     return _warming
+
+
+def _warm(tables: Tables) -> None:
+    warm_routes(tables)
+    warm_maps()
+
+
+def warm_maps() -> None:
+    """The map each page opens with, in every language, built and serialised into the process's
+    caches: a visitor's first switch of language is then a cache hit (~30 ms) instead of building
+    that language's map (0.5–2 s, bench/first_paint.py). The specs are those of a fresh visitor
+    (MapSpec's defaults; the sea page's first service); a page with other choices simply misses."""
+    from atlas.content import SCREEN_MAP_PX
+    from atlas.i18n import LANGUAGES
+    from atlas.spec import MapSpec
+
+    from . import data
+
+    first_service = data.sea_services()[0]
+    for language in LANGUAGES:
+        for spec in (
+            MapSpec(kind="overview", language=language),
+            MapSpec(kind="sea_services", language=language, service_id=first_service),
+            MapSpec(kind="border_gates", language=language),
+            MapSpec(kind="cargo", language=language),
+        ):
+            data.deck(spec, SCREEN_MAP_PX, False)
 
 
 def warm_routes(tables: Tables) -> None:

@@ -12,10 +12,10 @@ import pydeck as pdk
 import streamlit as st
 
 from atlas.content import MAP_SIZE_PX, PHONE_MAP_PX, SCREEN_MAP_PX, LegendItem, MapContent
-from atlas.deck import content_deck
 from atlas.i18n import Translator, localized
 from atlas.layers import figure_text, source_label
 from atlas.legend import labelled_legend_html, legend_html
+from atlas.lookup import rows_by
 from atlas.numbers import number
 from atlas.spec import FIT, MapSpec, parse_view_value
 from atlas.status_text import status_with_as_of
@@ -25,6 +25,7 @@ from loaders import Problem, Tables, split_ids
 
 from .data import SessionData
 from .data import content as content_of
+from .data import deck as deck_of
 from .data import translator as data_translator
 from .export_panel import export_panel
 from .state import language, take_view_param
@@ -57,7 +58,7 @@ def labelled_legend(items: Sequence[tuple[str, Sequence[int], str]]) -> None:
 
 def figure_metric(tables: Tables, figure_id: str, t: Translator, column=st) -> None:
     """One sourced figure as a card that wraps instead of truncating, with its source and date."""
-    fig = tables.figures.loc[tables.figures["figure_id"] == figure_id].iloc[0]
+    fig = rows_by(tables.figures, "figure_id")[figure_id]
     label = fig[f"label_{t.language}"]
     sources = source_label(tables, split_ids(fig["source_ids"]))
     with column.container(border=True):
@@ -77,12 +78,12 @@ def figure_metric(tables: Tables, figure_id: str, t: Translator, column=st) -> N
 
 def sources_list(tables: Tables, source_ids: Iterable[str], t: Translator) -> None:
     """A compact list of sources with links, as Markdown (escaped: data is never markup)."""
-    frame = tables.sources.set_index("source_id")
+    rows = rows_by(tables.sources, "source_id")
     lines = []
     for source_id in dict.fromkeys(source_ids):
-        if source_id not in frame.index:
+        if source_id not in rows:
             continue
-        row = frame.loc[source_id]
+        row = rows[source_id]
         title = md_escape(str(row["title"]))
         url = row["url"] if isinstance(row["url"], str) else ""
         link = f"[{title}]({_link_target(url)})" if _is_web_address(url) else title
@@ -237,8 +238,7 @@ def map_panel(
     content = content_of(spec, session)
     size = map_size()
     view = content.view(size)
-    deck = content_deck(content, view, online_tiles=online, frame_px=size)
-    selected = map_chart(deck, page_key)
+    selected = map_chart(deck_of(spec, size, online, session), page_key)
     legend(content.legend, t)
     share_link(spec, t)
     if session is None:
@@ -251,8 +251,11 @@ def map_panel(
 def share_link(spec: MapSpec, t: Translator) -> None:
     """The link to this map, ready to copy (st.code has a copy button). Streamlit does not report
     the pan and zoom a visitor drags to, so the caption says which view the link keeps."""
-    base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
-    link = base + spec.link() if base.startswith("http") else spec.link()
-    with st.expander(t("share.heading")):
-        st.code(link, language=None, wrap_lines=True)
-        st.caption(t("share.note"))
+    # Drawn only once opened (on_change="rerun"): st.code makes the browser load Streamlit's syntax
+    # highlighter, 0.76 MB compressed, the second largest file of a first visit (bench/load.py).
+    with st.expander(t("share.heading"), key=f"share_{spec.kind}", on_change="rerun") as panel:
+        if panel.open:
+            base = (st.context.url or "").split("?")[0].rsplit("/", 1)[0]
+            link = base + spec.link() if base.startswith("http") else spec.link()
+            st.code(link, language=None, wrap_lines=True)
+            st.caption(t("share.note"))
