@@ -274,6 +274,11 @@ export_panel(content, content.view(), t)
 
 def test_export_panel_offers_six_downloads_in_the_language() -> None:
     at = AppTest.from_string(PANEL_SCRIPT, default_timeout=120).run()
+    assert not at.exception
+    # Closed, the panel draws no button (a page nobody exports from pays nothing for it).
+    assert at.get("download_button") == []
+    at.session_state["export_panel_overview"] = True  # the visitor opens the panel
+    at.run()
 
     assert not at.exception
     buttons = at.get("download_button")
