@@ -21,7 +21,7 @@ def deck_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         built.append(content.spec.language)
         return real(content, *args, **kwargs)
 
-    ui.data.deck.clear()
+    ui.data._deck.clear()
     monkeypatch.setattr(ui.data, "content_deck", counting)
     return built
 
