@@ -155,8 +155,11 @@ _DECK_REPORT_JS = f"""(args) => {{
             context.font = `${{size}}px ${{text.props.fontFamily}}`;
             for (const record of text.props.data) {{
                 const [x, y] = viewport.project(record.position);
+                // A label of two lines (a gate pair and its border markers) is as wide as its longest.
+                const lines = String(record.label).split('\\n');
                 labels.push({{label: record.label, x, y, anchor: record.anchor, offset: record.offset, size,
-                             width: context.measureText(record.label).width,
+                             width: Math.max(...lines.map((line) => context.measureText(line).width)),
+                             height: size * (text.props.lineHeight || 1) * lines.length,
                              padding: text.props.backgroundPadding}});
             }}
         }}
@@ -201,7 +204,7 @@ def drawn_label_boxes(report: dict) -> list[Box]:
         x, y = label["x"] + dx, label["y"] + dy
         left = x if label["anchor"] == "start" else x - label["width"] if label["anchor"] == "end" \
             else x - label["width"] / 2
-        half = label["size"] / 2
+        half = label.get("height", label["size"]) / 2
         for copy in _world_copies(left - pad_left, left + label["width"] + pad_right, report):
             boxes.append(Box(label["label"], left - pad_left + copy, y - half - pad_top,
                              left + label["width"] + pad_right + copy, y + half + pad_bottom))
