@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import compare as cmp
-from atlas import style
+from atlas import layers, style
 from atlas.content import OPTION_LEGEND_PREFIX
 from atlas.i18n import localized
 from atlas.numbers import chart_locale
@@ -29,14 +29,14 @@ session = data.session_data()
 tables = session.tables if session is not None else data.tables()
 defaults = {a.assumption_id: a for a in cmp.Assumptions(tables.assumptions)}
 place_ids = list(tables.places["id"])
-place_rows = tables.places.set_index("id")
+place_rows = layers.place_rows(tables)
 # How far the ships move per step when the rotation plays, and how often a step is drawn.
 PLAY_STEP = dt.timedelta(days=1)
 PLAY_INTERVAL_S = 1.0
 
 
 def place_name(place_id: str) -> str:
-    return localized(place_rows.loc[place_id].to_dict(), lang)
+    return localized(place_rows[place_id], lang)
 
 
 def read_link_once() -> None:
@@ -191,15 +191,11 @@ def comparison_map() -> None:
 
 comparison_map()
 
-labels = {
-    item.key.removeprefix(OPTION_LEGEND_PREFIX): item.text
-    for item in content.legend
-    if item.key.startswith(OPTION_LEGEND_PREFIX)
-}
+# Each option's name and colour as the map's legend gives them, so table and charts match the map.
+options = [item for item in content.legend if item.key.startswith(OPTION_LEGEND_PREFIX)]
+labels = {item.key.removeprefix(OPTION_LEGEND_PREFIX): item.text for item in options}
 colours = {
-    item.key.removeprefix(OPTION_LEGEND_PREFIX): style.hex_colour(list(item.colour))
-    for item in content.legend
-    if item.key.startswith(OPTION_LEGEND_PREFIX)
+    item.key.removeprefix(OPTION_LEGEND_PREFIX): style.hex_colour(list(item.colour)) for item in options
 }
 components = {c: t(cmp.TEXT_KEYS["component"][c]) for c in cmp.COMPONENTS}
 

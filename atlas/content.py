@@ -258,10 +258,18 @@ class _Context:
     def places(
         self, kinds: Sequence[str], only: Iterable[str] | None = None, *, frame: bool = True
     ) -> list[Record]:
+        return self.add_dots(self.place_dots(kinds, only), frame=frame)
+
+    def place_dots(self, kinds: Sequence[str], only: Iterable[str] | None = None) -> list[Record]:
+        """The dots of these places (planned ones only if the spec shows them), not yet drawn."""
         dots = layers.place_records(self.tables, self.language, self.t, kinds=kinds, only=only)
         if not self.spec.show_planned:
             planned = set(self.tables.places.loc[self.tables.places["status"] == "planned", "id"])
             dots = [d for d in dots if d["id"] not in planned]
+        return dots
+
+    def add_dots(self, dots: list[Record], *, frame: bool = True) -> list[Record]:
+        """Draw place dots (cited; framed unless frame=False)."""
         self.dots += dots
         if frame:
             self.frame_points += coordinates(dots)
@@ -539,10 +547,7 @@ def _compare(c: _Context) -> _Context:
     c.add("compare-routes", "path", routes)
     # The places' labels name their kind ("Cửa khẩu …", "Ga …", "Sân bay …"): the legend keeps its
     # room for the options, which only colour tells apart.
-    ends = c.places(layers.POINT_KINDS, list(dict.fromkeys(passed)))
-    c.dots = [d for d in c.dots if d not in ends] + [
-        {k: v for k, v in d.items() if k != "legend"} for d in ends
-    ]
+    c.add_dots(_unlisted(c.place_dots(layers.POINT_KINDS, list(dict.fromkeys(passed)))))
     c.first_labels = [origin, destination]
     used = dict.fromkeys(a for o in comparison.options for a in o.assumption_ids)
     c.sources += [s for a in used for s in comparison.assumptions[a].source_ids]
@@ -618,11 +623,8 @@ def _your_data(c: _Context) -> _Context:
         for pid in tables.places.loc[tables.places["kind"].isin(curated_kinds), "id"]
         if pid not in user_ids
     ]
-    dots = c.places(curated_kinds, curated, frame=c.uploads is None)
     # Faded context: drawn, not labelled, not in the legend (one "curated" entry stands for it all).
-    c.dots = [d for d in c.dots if d not in dots] + [
-        {k: v for k, v in d.items() if k != "legend"} for d in overlay.faded(dots)
-    ]
+    c.add_dots(_unlisted(overlay.faded(c.place_dots(curated_kinds, curated))), frame=c.uploads is None)
     c.unlabelled |= set(curated)
     if c.uploads is not None:
         mine = overlay.user_place_records(tables, c.uploads.user, lang, t)
@@ -754,6 +756,11 @@ def _emphasise(records: list[Record], service_id: str | None) -> list[Record]:
     others = [r for r in records if r["id"] != service_id]
     own = [r | {"width": max(float(r["width"]), EMPHASIS_WIDTH)} for r in records if r["id"] == service_id]
     return others + own
+
+
+def _unlisted(records: Iterable[Record]) -> list[Record]:
+    """The records without their legend key: drawn, but standing for no legend entry."""
+    return [{k: v for k, v in record.items() if k != "legend"} for record in records]
 
 
 def _dim(record: Record) -> Record:
