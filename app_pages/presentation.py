@@ -9,10 +9,10 @@ import functools
 
 import streamlit as st
 
+from atlas.citations import source_label
 from atlas.content import PHONE_MAP_PX
 from atlas.deck import content_deck
 from atlas.i18n import LANGUAGE_NAMES, LANGUAGES
-from atlas.layers import source_label
 from atlas.model import DEFAULT_SPEED_KN, ServicePlan
 from atlas.numbers import number
 from atlas.tour import scenario_distances, scene_number, scene_spec, step
@@ -119,7 +119,7 @@ with st.container(key="tour-stage"):
                 st.markdown(
                     plain_markdown(t("tour.distance_compare", baseline=baseline_nm, scenario=scenario_nm))
                 )
-            st.markdown(plain_markdown(t("tour.sources", sources=source_label(tables, scene.source_ids))))
+            st.markdown(plain_markdown(t("tour.sources", sources=source_label(tables, scene.source_ids, t))))
             st.markdown(plain_markdown(t("sidebar.scope")))
         if len(content.legend) > LEGEND_BELOW_MAX_ITEMS:
             legend(content.legend, t)

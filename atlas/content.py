@@ -22,6 +22,7 @@ from loaders import Tables, split_ids
 
 from . import compare as cmp
 from . import layers, model, overlay, style
+from .citations import source_label
 from .framing import Bounds, bounds_of, coordinates, fit_view
 from .i18n import Translator, localized, place_label
 from .labels import declutter
@@ -680,7 +681,7 @@ def cargo_tooltip(items: pd.DataFrame, direction: str, tables: Tables, language:
         lines.append(f"• {localized(row, language, 'commodity')}{hs}")
     sources = [sid for v in items["source_ids"] for sid in split_ids(v)]
     if sources:
-        lines.append(t("map.source", sources=layers.source_label(tables, sources)))
+        lines.append(t("map.source", sources=source_label(tables, sources, t)))
     return "\n".join(lines)
 
 

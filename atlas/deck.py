@@ -101,11 +101,12 @@ def basemap_layers(detail: Detail) -> list[pdk.Layer]:
     land, borders = _BASEMAP_FILES[detail]
     return [
         pdk.Layer(
-            "SolidPolygonLayer",
+            "PolygonLayer",
             id="basemap-sea",
             data=[{"polygon": _WORLD[0]}],
             get_polygon="polygon",
-            get_fill_color=style.SEA_FILL,
+            stroked=False,
+            _sub_layer_props=_unfaded_fill("fill", style.SEA_FILL),
             pickable=False,
         ),
         # No outline: the cuts at ±180° and at the regional box edges must stay invisible.
@@ -115,7 +116,7 @@ def basemap_layers(detail: Detail) -> list[pdk.Layer]:
             data=basemap.basemap_url(land),
             filled=True,
             stroked=False,
-            get_fill_color=style.LAND_FILL,
+            _sub_layer_props=_unfaded_fill("polygons-fill", style.LAND_FILL),
             pickable=False,
         ),
         pdk.Layer(
@@ -134,6 +135,18 @@ def basemap_layers(detail: Detail) -> list[pdk.Layer]:
             pickable=False,
         ),
     ]
+
+
+def _unfaded_fill(sublayer: str, colour: style.Rgba) -> dict[str, dict[str, style.Rgba]]:
+    """A fill colour given to the layer's fill sublayer, not to the layer.
+
+    While an object on a map is selected, Streamlit's pydeck chart redraws every object of every
+    layer that has its own colour accessor (getFillColor, getColor …) at 40 % opacity except the
+    selected one. On the sea and land that let the "Loading map…" box behind the deck show through
+    the whole map after a click on a port (issue 11). A layer without the accessor is left alone,
+    and deck.gl hands `_subLayerProps` to the sublayer that draws the fill.
+    """
+    return {sublayer: {"getFillColor": colour}}
 
 
 def path_layer(layer_id: str, records: Sequence[dict[str, Any]], *, width_px: float = 3.0) -> pdk.Layer:
@@ -220,7 +233,8 @@ def leader_layer(labels: Sequence[dict[str, Any]], view: MapView) -> pdk.Layer:
         id="label-leaders",
         data=[{"path": line, "dash": [0, 0]} for line in leader_lines(labels, view)],
         get_path="path",
-        get_color=style.BLACK,
+        # No getColor: deck.gl's default black, which stays while a place is selected, as its label
+        # does (see _unfaded_fill).
         get_width=1.2,
         width_units="'pixels'",
         get_dash_array="dash",
@@ -233,9 +247,10 @@ def leader_layer(labels: Sequence[dict[str, Any]], view: MapView) -> pdk.Layer:
 def label_layer(records: Sequence[dict[str, Any]], *, size_px: int = 13) -> pdk.Layer:
     """Labels in any script: character_set 'auto' makes deck.gl build glyphs for ạ, ộ, 海 …
 
-    Declutter the records first (`atlas.labels.declutter`): deck.gl's CollisionFilterExtension drew
-    no label at all in headless Chromium's software WebGL. Records without a placement go right of
-    their dot.
+    Declutter the records first (`atlas.labels.declutter`): deck.gl's CollisionFilterExtension
+    decides by a label's anchor point, not its box, and knows nothing of the frame's edges (tried in
+    headless Chromium: labels 20 px into each other were all drawn). Records without a placement go
+    right of their dot.
     """
     placed = [{"anchor": "start", "offset": [9, 0], **record} for record in records]
     return pdk.Layer(
@@ -246,7 +261,9 @@ def label_layer(records: Sequence[dict[str, Any]], *, size_px: int = 13) -> pdk.
         get_text="label",
         get_size=size_px,
         size_units="'pixels'",
-        get_color=style.BLACK,
+        # Given to the glyphs' sublayer, so labels keep their colour while a place is selected
+        # (see _unfaded_fill).
+        _sub_layer_props={"characters": {"getColor": style.BLACK}},
         get_text_anchor="anchor",
         get_alignment_baseline="'center'",
         get_pixel_offset="offset",

@@ -19,6 +19,7 @@ import shapely
 
 from loaders import Tables, split_ids
 
+from .citations import source_date, source_label, source_text
 from .i18n import Translator
 from .model import CorridorLine, ServicePlan
 
@@ -95,11 +96,11 @@ def sources_note(tables: Tables, data_date: str, t: Translator | None = None) ->
     """Plain-text provenance included with every export, in the export's language."""
     t = t or Translator(tables.translations, "en")
     lines = [t("export.data_as_of", date=data_date), t("export.sources", sources="")]
-    undated = t("source.undated")
     for row in tables.sources.to_dict("records"):
         url = row["url"] if isinstance(row["url"], str) else ""
-        date = row["published_date"] if isinstance(row["published_date"], str) else undated
-        lines.append(f"- [{row['source_id']}] {row['title']} — {row['publisher']}, {date} {url}".rstrip())
+        title = source_text(row, "title", t.language)
+        publisher = source_text(row, "publisher", t.language)
+        lines.append(f"- [{row['source_id']}] {title} — {publisher}, {source_date(row, t)} {url}".rstrip())
     lines.append(t("export.basemap") + " — world-atlas 2.0.2")
     return "\n".join(line.rstrip() for line in lines)
 
@@ -112,22 +113,19 @@ def content_sources_note(tables: Tables, content: MapContent, extra_source_ids: 
     return sources_note(replace(tables, sources=used), content.data_date, t)
 
 
-def sources_line(tables: Tables, source_ids: Iterable[str]) -> list[str]:
-    """'Publisher, date' for each source, once each, in order."""
-    from .layers import source_label
-
-    parts = [source_label(tables, [sid]) for sid in source_ids]
+def sources_line(tables: Tables, source_ids: Iterable[str], t: Translator) -> list[str]:
+    """'Publisher, date' for each source, once each, in order, in t's language."""
+    parts = [source_label(tables, [sid], t) for sid in source_ids]
     return list(dict.fromkeys(p for p in parts if p))
 
 
 def content_frames(tables: Tables, content: MapContent) -> dict[str, gpd.GeoDataFrame]:
     """The places and routes a map shows, as the data exports write them (routes only if any)."""
-    from .layers import source_label
-
+    t = Translator(tables.translations, content.spec.language)
     places = places_frame(tables)
     places = places.loc[places["id"].isin(content.place_ids)]
     places = places.assign(
-        sources=[source_label(tables, split_ids(ids)) for ids in places["source_ids"]],
+        sources=[source_label(tables, split_ids(ids), t) for ids in places["source_ids"]],
         data_as_of=content.data_date,
     )
     frames = {"places": places}

@@ -14,6 +14,7 @@ import geo
 from loaders import Tables, split_ids
 
 from . import style
+from .citations import source_label
 from .i18n import localized, nfc, place_label
 from .lookup import once_per, rows_by
 from .model import AirLink, CorridorLine, ServicePlan, service_row
@@ -57,26 +58,8 @@ def deck_text(text: str) -> str:
     return "\u200b" + text if text.startswith("@@") else text
 
 
-def source_label(tables: Tables, source_ids: Iterable[str]) -> str:
-    """Short citation: publisher and date of each source."""
-    citations = _citations(tables.sources)
-    parts = [citations[source_id] for source_id in source_ids if source_id in citations]
-    return "; ".join(dict.fromkeys(parts))
-
-
-# Every tooltip cites sources and every dot and label reads its place's row: built once per table
-# (atlas.lookup), as plain dicts, since a pandas lookup per record was most of a map content's time.
-
-
-def _citations(sources: pd.DataFrame) -> dict[str, str]:
-    def build() -> dict[str, str]:
-        citations = {}
-        for row in sources.to_dict("records"):
-            date = row["published_date"] if isinstance(row["published_date"], str) else "n.d."
-            citations[row["source_id"]] = f"{row['publisher'].split(' (')[0]}, {date}"
-        return citations
-
-    return once_per([sources], "citations", build)
+# Every dot and label reads its place's row: built once per table (atlas.lookup), as plain dicts,
+# since a pandas lookup per record was most of a map content's time.
 
 
 def place_rows(tables: Tables) -> dict[str, dict[str, Any]]:
@@ -106,7 +89,7 @@ def place_records(
         lines = [name, t(f"kind.{row['kind']}") + (f" · {status}" if status else "")]
         if row["coord_method"] == "approximate":
             lines.append(t("map.approximate_location"))
-        lines.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        lines.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]), t)))
         record = {
             "id": row["id"],
             "position": position(row),
@@ -168,7 +151,7 @@ def zone_records(tables: Tables, language: str, t: Translate) -> list[Record]:
             # "Area: more than 7,000 ha", "面积：超过7,000公顷": the unit in the reader's language.
             lines.append(t("map.area", text=figure_text(fig, t)))
         lines.append(t("map.approximate_location") if row["coord_method"] == "approximate" else "")
-        lines.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        lines.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]), t)))
         records.append(
             {
                 "id": row["id"],
@@ -239,7 +222,7 @@ def service_records(
             tooltip.append(t("map.passages", passages=", ".join(t(f"passage.{p}") for p in leg.passages)))
         if leg.method == "great_circle_fallback":
             tooltip.append(t("map.fallback"))
-        tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]), t)))
         for path in _leg_paths(leg, tolerance_deg):
             records.append(
                 {
@@ -285,7 +268,7 @@ def corridor_records(
                 )
             )
         tooltip.append(t("map.schematic"))
-        tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]), t)))
         operating = row["status"] == "operating"
         legend = CORRIDOR_LEGEND[row["mode"]] + ("" if operating else "_proposed")
         for path in geo.to_path_parts(line.route.geometry):
@@ -317,7 +300,7 @@ def air_records(tables: Tables, links: Sequence[AirLink], language: str, t: Tran
         ]
         if isinstance(row["start_date"], str):
             tooltip.append(t("map.since", date=row["start_date"]))
-        tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]), t)))
         for path in geo.to_path_parts(link.arc.geometry):
             records.append(
                 {
@@ -420,7 +403,7 @@ def gate_pair_records(tables: Tables, pairs: pd.DataFrame, language: str, t: Tra
             tooltip.append(t("gates.pilot_short"))
             tooltip.append(t("gates.road_tooltip", markers=row["smart_gate_road_markers"]))
         tooltip.append(t("gates.marker_note"))
-        tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]))))
+        tooltip.append(t("map.source", sources=source_label(tables, split_ids(row["source_ids"]), t)))
         colour = style.GATE_LEVEL_COLOURS[row["level"]]
         operating = row["status"] == "operating"
         records.append(

@@ -18,6 +18,7 @@ from loaders import Tables, split_ids
 from loaders.uploads import UserData
 
 from . import layers, model, style
+from .citations import source_label
 from .i18n import Translator, localized, nfc
 from .numbers import number
 
@@ -126,7 +127,7 @@ def _line_records(merged: Tables, route: UserRoute, language: str, t: Translate)
         t(f"mode.{route.mode}") if t.has(f"mode.{route.mode}") else route.mode,
         t("map.computed_length", km=number(length_km, language)),
         t("map.schematic"),
-        t("map.source", sources=layers.source_label(merged, split_ids(row["source_ids"]))),
+        t("map.source", sources=source_label(merged, split_ids(row["source_ids"]), t)),
     ]
     colour = style.AIR_COLOUR if route.mode == "air" else style.CORRIDOR_COLOURS.get(route.mode, style.BLACK)
     return [

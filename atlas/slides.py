@@ -512,7 +512,7 @@ def _draw_footer(
 
     first = "  ·  ".join([t("export.data_as_of", date=date), t("export.basemap"), "Corridor Atlas"])
     sources = _wrap(
-        sources_line(tables, source_ids),
+        sources_line(tables, source_ids, t),
         t("export.sources", sources=""),
         FIGURE_SIZE_PX[0] * 0.976,
         measure,

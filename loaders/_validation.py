@@ -47,6 +47,7 @@ _PARTIAL_DATE_COLUMNS = {
 _TRANSLATED_TEXT = {
     "gate_pairs": ("label", "status_note", "smart_gate_note"),
     "agreements": ("title", "parties", "topic"),
+    "sources": ("title", "publisher"),
 }
 
 

@@ -22,7 +22,7 @@ import pydeck as pdk
 import pytest
 from conftest import TEST_DATA_DIR
 
-from atlas import style
+from atlas import deck, style
 from atlas.deck import LAYER_IDS, basemap_layers, build_deck, label_layer, path_layer, place_layer
 from atlas.views import VIEW_PRESETS, MapView
 
@@ -246,7 +246,6 @@ def test_online_tiles_use_carto() -> None:
     assert "positron" in spec["mapStyle"]
 
 
-
 def test_a_laptop_world_view_is_bounded_to_one_world() -> None:
     """The overview fitted for an 800-px map: deck.gl may zoom it in until one world fills a wider map
     (its MapState honours maxBounds in the browser), so no second copy of the world is drawn."""
@@ -264,3 +263,32 @@ def test_a_phone_world_view_keeps_its_zoom() -> None:
     assert "maxBounds" not in state
     assert state["zoom"] == pytest.approx(-0.52)
     assert state["minZoom"] <= -0.52
+
+
+# While an object on a map is selected, Streamlit's pydeck chart redraws every object of a layer that
+# has its own colour accessor at 40 % opacity (all but the selected one).
+FADED_BY_SELECTION = ("getFillColor", "getColor", "getLineColor")
+
+
+def test_the_basemap_and_the_labels_stay_opaque_while_a_place_is_selected() -> None:
+    """Issue 11: after a click on a port the sea and land faded and the "Loading map…" box showed
+    through the whole map; their colours are given to the sublayers that draw them instead."""
+    view = MapView(longitude=106.7, latitude=20.8, zoom=6)
+    record = {"position": [106.7, 20.8], "label": "Hải Phòng", "offset": [40, -30]}
+    layers = [
+        *deck.basemap_layers("world"),
+        deck.label_layer([record]),
+        deck.leader_layer([record | {"callout": True}], view),
+    ]
+    for layer in layers:
+        spec = json.loads(layer.to_json())
+        own = [key for key in FADED_BY_SELECTION if key in spec]
+        if spec["id"] == "basemap-borders":
+            assert own == ["getLineColor"]  # GeoJsonLayer: Streamlit fades only its fill colour
+        else:
+            assert own == [], f"{spec['id']} fades when a place is selected: {own}"
+    specs = [json.loads(layer.to_json()) for layer in layers]
+    sublayer_colours = {spec["id"]: spec.get("_subLayerProps") for spec in specs}
+    assert sublayer_colours["basemap-sea"] == {"fill": {"getFillColor": list(style.SEA_FILL)}}
+    assert sublayer_colours["basemap-land"] == {"polygons-fill": {"getFillColor": list(style.LAND_FILL)}}
+    assert sublayer_colours["place-labels"] == {"characters": {"getColor": list(style.BLACK)}}

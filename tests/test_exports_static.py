@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from atlas import export, slides, style
 from atlas.content import data_date
 from atlas.exports import sources_line
+from atlas.i18n import Translator
 from atlas.spec import MapSpec
 from atlas.views import VIEW_PRESETS, MapView
 
@@ -127,7 +128,10 @@ def test_footer_names_sources_date_and_disclaimer(tables, overview_vi_figure) ->
     assert f"Dữ liệu tính đến {date}. Chỉ để minh họa, không dùng để hàng hải." in texts
     assert "Nguồn: " in texts
     assert "Natural Earth" in texts
-    publishers = {label.split(",")[0] for label in sources_line(tables, tables.sources["source_id"])}
+    publishers = {
+        label.split(",")[0]
+        for label in sources_line(tables, tables.sources["source_id"], Translator(tables.translations, "vi"))
+    }
     assert any(publisher in texts for publisher in publishers)
 
 

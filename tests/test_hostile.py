@@ -52,8 +52,10 @@ def with_hostile_names(tables: Tables, name: str) -> Tables:
         places[column] = name
         services[column] = name
     sources = tables.sources.copy()
-    sources["publisher"] = name
-    sources["title"] = name
+    for column in ("publisher", "publisher_en", "publisher_vi", "publisher_zh"):
+        sources[column] = name
+    for column in ("title", "title_en", "title_vi", "title_zh"):
+        sources[column] = name
     return replace(tables, places=places, services=services, sources=sources)
 
 
@@ -236,7 +238,8 @@ def test_figure_cards_escape_wording_and_sources(curated: Tables, text: str) -> 
     figures = curated.figures.copy()
     figures["source_wording"] = text
     sources = curated.sources.copy()
-    sources["publisher"] = text
+    for column in ("publisher", "publisher_en", "publisher_vi", "publisher_zh"):
+        sources[column] = text
     app = _run_widget(replace(curated, figures=figures, sources=sources), "figure_metric")
     escaped = re.sub(r"[!-/:-@\[-`{-~]", lambda match: "\\" + match.group(), text)
     assert escaped in app.markdown[0].proto.help

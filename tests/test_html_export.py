@@ -41,7 +41,7 @@ def hostile_tables(tables):
     places = tables.places.copy()
     places.loc[places["id"] == HOSTILE_PLACE, ["name_en", "name_vi", "name_zh"]] = HOSTILE
     sources = tables.sources.copy()
-    sources.loc[sources.index[0], "publisher"] = HOSTILE
+    sources.loc[sources.index[0], ["publisher", "publisher_en", "publisher_vi", "publisher_zh"]] = HOSTILE
     translations = tables.translations.copy()
     translations.loc[translations["key"] == "overview.title", ["en", "vi", "zh"]] = HOSTILE_TITLE
     return replace(tables, places=places, sources=sources, translations=translations)

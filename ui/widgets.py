@@ -11,9 +11,10 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from atlas.citations import source_date, source_label, source_text
 from atlas.content import MAP_SIZE_PX, PHONE_MAP_PX, SCREEN_MAP_PX, LegendItem, MapContent
 from atlas.i18n import Translator, localized
-from atlas.layers import figure_text, source_label
+from atlas.layers import figure_text
 from atlas.legend import labelled_legend_html, legend_html
 from atlas.lookup import rows_by
 from atlas.numbers import number
@@ -60,7 +61,7 @@ def figure_metric(tables: Tables, figure_id: str, t: Translator, column=st) -> N
     """One sourced figure as a card that wraps instead of truncating, with its source and date."""
     fig = rows_by(tables.figures, "figure_id")[figure_id]
     label = fig[f"label_{t.language}"]
-    sources = source_label(tables, split_ids(fig["source_ids"]))
+    sources = source_label(tables, split_ids(fig["source_ids"]), t)
     with column.container(border=True):
         st.markdown(
             f'<div style="font-size:1.55rem;font-weight:700;line-height:1.2">'
@@ -84,11 +85,11 @@ def sources_list(tables: Tables, source_ids: Iterable[str], t: Translator) -> No
         if source_id not in rows:
             continue
         row = rows[source_id]
-        title = md_escape(str(row["title"]))
+        title = md_escape(source_text(row, "title", t.language))
         url = row["url"] if isinstance(row["url"], str) else ""
         link = f"[{title}]({_link_target(url)})" if _is_web_address(url) else title
-        date = row["published_date"] if isinstance(row["published_date"], str) else t("source.undated")
-        lines.append(f"- {link} — {md_escape(str(row['publisher']))}, {md_escape(date)}")
+        publisher = md_escape(source_text(row, "publisher", t.language))
+        lines.append(f"- {link} — {publisher}, {md_escape(source_date(row, t))}")
     st.markdown("\n".join(lines))
 
 

@@ -33,6 +33,7 @@ from PIL import Image
 from playwright.sync_api import Browser
 from playwright.sync_api import Error as PlaywrightError
 
+from atlas.citations import source_text
 from ui.widgets import MAP_FRAME_KEY, MAP_HEIGHT_PX
 
 from .harness import (
@@ -187,12 +188,20 @@ class Box:
     bottom: float
 
     def overlaps(self, other: Box) -> bool:
-        return (self.left < other.right - SLACK_PX and other.left < self.right - SLACK_PX
-                and self.top < other.bottom - SLACK_PX and other.top < self.bottom - SLACK_PX)
+        return (
+            self.left < other.right - SLACK_PX
+            and other.left < self.right - SLACK_PX
+            and self.top < other.bottom - SLACK_PX
+            and other.top < self.bottom - SLACK_PX
+        )
 
     def inside(self, width: float, height: float) -> bool:
-        return (-SLACK_PX <= self.left and self.right <= width + SLACK_PX
-                and -SLACK_PX <= self.top and self.bottom <= height + SLACK_PX)
+        return (
+            -SLACK_PX <= self.left
+            and self.right <= width + SLACK_PX
+            and -SLACK_PX <= self.top
+            and self.bottom <= height + SLACK_PX
+        )
 
 
 def drawn_label_boxes(report: dict) -> list[Box]:
@@ -202,12 +211,24 @@ def drawn_label_boxes(report: dict) -> list[Box]:
         pad_left, pad_top, pad_right, pad_bottom = label["padding"] or (0, 0, 0, 0)
         dx, dy = label["offset"] or (0, 0)
         x, y = label["x"] + dx, label["y"] + dy
-        left = x if label["anchor"] == "start" else x - label["width"] if label["anchor"] == "end" \
+        left = (
+            x
+            if label["anchor"] == "start"
+            else x - label["width"]
+            if label["anchor"] == "end"
             else x - label["width"] / 2
+        )
         half = label.get("height", label["size"]) / 2
         for copy in _world_copies(left - pad_left, left + label["width"] + pad_right, report):
-            boxes.append(Box(label["label"], left - pad_left + copy, y - half - pad_top,
-                             left + label["width"] + pad_right + copy, y + half + pad_bottom))
+            boxes.append(
+                Box(
+                    label["label"],
+                    left - pad_left + copy,
+                    y - half - pad_top,
+                    left + label["width"] + pad_right + copy,
+                    y + half + pad_bottom,
+                )
+            )
     return boxes
 
 
@@ -240,12 +261,18 @@ def map_reports(app: AppPage, attempts: int = 40) -> list[dict]:
 
 def label_problems(report: dict) -> list[str]:
     boxes = drawn_label_boxes(report)
-    problems = [f"label {box.label!r} leaves the {report['width']:.0f}×{report['height']:.0f} frame "
-                f"({box.left:.0f}, {box.top:.0f}, {box.right:.0f}, {box.bottom:.0f})"
-                for box in boxes if not box.inside(report["width"], report["height"])]
+    problems = [
+        f"label {box.label!r} leaves the {report['width']:.0f}×{report['height']:.0f} frame "
+        f"({box.left:.0f}, {box.top:.0f}, {box.right:.0f}, {box.bottom:.0f})"
+        for box in boxes
+        if not box.inside(report["width"], report["height"])
+    ]
     for index, box in enumerate(boxes):
-        problems += [f"labels {box.label!r} and {other.label!r} overlap"
-                     for other in boxes[index + 1:] if box.overlaps(other)]
+        problems += [
+            f"labels {box.label!r} and {other.label!r} overlap"
+            for other in boxes[index + 1 :]
+            if box.overlaps(other)
+        ]
     return problems
 
 
@@ -254,10 +281,13 @@ def route_end_problems(report: dict) -> list[str]:
     for end in report["ends"]:
         x, y = end["xy"][0], end["xy"][1]
         on_screen = 0 <= y <= report["height"] and any(
-            0 <= x + shift <= report["width"] for shift in _world_copies(x, x, report))
+            0 <= x + shift <= report["width"] for shift in _world_copies(x, x, report)
+        )
         if not on_screen:
-            problems.append(f"route {end['id']} ends off screen at {end['lonlat']} (x {x:.0f}, y {y:.0f} "
-                            f"in {report['width']:.0f}×{report['height']:.0f}, zoom {report['zoom']:.2f})")
+            problems.append(
+                f"route {end['id']} ends off screen at {end['lonlat']} (x {x:.0f}, y {y:.0f} "
+                f"in {report['width']:.0f}×{report['height']:.0f}, zoom {report['zoom']:.2f})"
+            )
     return problems
 
 
@@ -271,11 +301,12 @@ _PAGE_JS = """() => {
 }"""
 
 
-def citations() -> list[str]:
-    """Titles and publishers of the sources: a citation keeps the language it was published in."""
+def citations(language: str) -> list[str]:
+    """Titles and publishers of the sources as a page in `language` shows them (atlas.citations): a
+    name keeps the language it was published in, a description is given in the reader's."""
     with (REPO_DIR / "data" / "sources.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    texts = {row[column].strip() for row in rows for column in ("title", "publisher") if row[column]}
+    texts = {source_text(row, stem, language).strip() for row in rows for stem in ("title", "publisher")}
     # Longest first, so a title is removed whole before a publisher's name inside it.
     return sorted(texts, key=len, reverse=True)
 
@@ -287,9 +318,27 @@ def english_on_page(text: str, english: list[str], cited: list[str]) -> list[str
     return [s for s in english if re.search(rf"(?<![A-Za-z]){re.escape(s)}(?![A-Za-z])", text)]
 
 
+def described_sources_in_english(language: str) -> list[str]:
+    """The English wording of the sources' titles and publishers that are descriptions, given in
+    `language` too ("Vietnamese news article …"): on that language's pages they are English text."""
+    with (REPO_DIR / "data" / "sources.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return sorted(
+        {
+            row[f"{stem}_en"]
+            for row in rows
+            for stem in ("title", "publisher")
+            if row[f"{stem}_en"] and row[f"{stem}_en"] != row[f"{stem}_{language}"]
+        }
+    )
+
+
 @pytest.fixture(scope="module")
 def english_strings() -> dict[str, list[str]]:
-    return {language: interface_strings(language) for language in ("vi", "zh")}
+    return {
+        language: interface_strings(language) + described_sources_in_english(language)
+        for language in ("vi", "zh")
+    }
 
 
 def settled_screenshot(app: AppPage, timeout_ms: float = 20_000) -> bytes:
@@ -356,10 +405,16 @@ def screen_tab(browser: Browser, app_server: str) -> Iterator[Callable[[str], Ap
         app.close()
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(case, marks=pytest.mark.xfail(reason=KNOWN_PROBLEMS[case.id], strict=True))
-    if case.id in KNOWN_PROBLEMS else case for case in CASES
-], ids=[case.id for case in CASES])
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(case, marks=pytest.mark.xfail(reason=KNOWN_PROBLEMS[case.id], strict=True))
+        if case.id in KNOWN_PROBLEMS
+        else case
+        for case in CASES
+    ],
+    ids=[case.id for case in CASES],
+)
 def test_screen_walk(screen_tab, english_strings: dict[str, list[str]], case: Case) -> None:
     app = screen_tab(case.screen)
     for record in (app.console, app.page_errors, app.blocked_urls):
@@ -382,11 +437,12 @@ def test_screen_walk(screen_tab, english_strings: dict[str, list[str]], case: Ca
     assert deck_errors(app.console) == []
     assert app.blocked_urls == [], "the page tried to leave the machine:\n" + "\n".join(app.blocked_urls)
     assert state["sideways"] <= 1, f"the page scrolls sideways by {state['sideways']} px"
-    empty = sorted({match.group(0) for text in (state["text"], *state["cells"])
-                    for match in EMPTY_VALUE.finditer(text)})
+    empty = sorted(
+        {match.group(0) for text in (state["text"], *state["cells"]) for match in EMPTY_VALUE.finditer(text)}
+    )
     assert empty == [], f"empty values shown: {empty}"
     if case.language in english_strings:
-        english = english_on_page(state["text"], english_strings[case.language], citations())
+        english = english_on_page(state["text"], english_strings[case.language], citations(case.language))
         assert english == [], f"English interface strings on a {case.language} page: {english}"
     problems = []
     for number, report in enumerate(reports):
