@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 
 from babel import Locale
+from babel.lists import format_list
 from babel.numbers import (
     NumberPattern,
     format_compact_decimal,
@@ -85,3 +87,8 @@ def amount(value: float, unit: str, language: str) -> str:
             )
             return scaled + unit.removeprefix(prefix)
     return compact(value, language) + unit
+
+
+def alternatives(items: Sequence[str], language: str) -> str:
+    """Items joined as the language writes a choice: "A or B", "A hoặc B", "A或B" (CLDR)."""
+    return format_list(list(items), style="or", locale=_LOCALES[language])

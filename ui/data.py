@@ -11,6 +11,8 @@ from atlas import layers, model, overlay
 from atlas.content import MapContent, Uploads, map_content
 from atlas.deck import content_deck
 from atlas.i18n import Translator
+from atlas.label_hints import LabelHint
+from atlas.label_hints import label_hint as hint_for
 from atlas.spec import MapSpec
 from loaders import LoadResult, Tables, load_all
 
@@ -102,6 +104,20 @@ def deck(
     session shares it.
     """
     return _deck(spec, size_px, online, session.digest if session else "", session)
+
+
+def label_hint(spec: MapSpec, size_px: tuple[float, float], session: SessionData | None = None) -> LabelHint:
+    """Which labels the map of `spec` leaves out on a screen of `size_px`, and which preset views
+    would show them (atlas.label_hints), worked out once per spec and screen like the deck."""
+    return _label_hint(spec, size_px, session.digest if session else "", session)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256, hash_funcs=_SPEC_KEY)
+def _label_hint(
+    spec: MapSpec, size_px: tuple[float, float], digest: str, _session: SessionData | None
+) -> LabelHint:
+    shown = content(spec, _session)
+    return hint_for(shown, shown.view(size_px), size_px)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256, hash_funcs=_SPEC_KEY)

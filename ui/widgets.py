@@ -14,17 +14,18 @@ import streamlit as st
 from atlas.citations import source_date, source_label, source_text
 from atlas.content import MAP_SIZE_PX, PHONE_MAP_PX, SCREEN_MAP_PX, LegendItem, MapContent
 from atlas.i18n import Translator, localized
+from atlas.label_hints import LabelHint
 from atlas.layers import figure_text
 from atlas.legend import labelled_legend_html, legend_html
 from atlas.lookup import rows_by
-from atlas.numbers import number
+from atlas.numbers import alternatives, number
 from atlas.spec import FIT, MapSpec, parse_view_value
 from atlas.status_text import status_with_as_of
 from atlas.style import SEA_FILL
 from atlas.views import VIEW_PRESETS, MapView, view_param
 from loaders import Problem, Tables, split_ids
 
-from .data import SessionData
+from .data import SessionData, label_hint
 from .data import content as content_of
 from .data import deck as deck_of
 from .data import translator as data_translator
@@ -241,12 +242,27 @@ def map_panel(
     view = content.view(size)
     selected = map_chart(deck_of(spec, size, online, session), page_key)
     legend(content.legend, t)
+    hidden_labels_note(label_hint(spec, size, session), t)
     share_link(spec, t)
     if session is None:
         export_panel(content, view, t)
     else:
         export_panel(content, view, t, tables=session.tables, upload_key=session.digest)
     return content, selected
+
+
+def hidden_labels_note(hint: LabelHint, t: Translator) -> None:
+    """How many places have no label at this scale, and the preset views (the buttons above the
+    map) that would label them: Streamlit does not report a visitor's own zoom, so the labels
+    cannot come back as they drag."""
+    if not hint.missing:
+        return
+    n = number(len(hint.missing), t.language)
+    if hint.views:
+        views = alternatives([t(f"view.{name}") for name, _ in hint.views], t.language)
+        st.caption(t("map.labels_hidden", n=n, views=views))
+    else:
+        st.caption(t("map.labels_hidden_no_view", n=n))
 
 
 def share_link(spec: MapSpec, t: Translator) -> None:
