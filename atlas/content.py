@@ -26,6 +26,7 @@ from .citations import source_label
 from .framing import Bounds, bounds_of, coordinates, fit_view
 from .i18n import Translator, localized, place_label
 from .labels import declutter
+from .lookup import rows_by
 from .numbers import number
 from .search import folded, matches
 from .spec import MapSpec
@@ -251,10 +252,8 @@ class _Context:
             self.frame_points += coordinates(records)
 
     def cite(self, frame: pd.DataFrame, key: str, ids: Iterable[str]) -> None:
-        rows = frame.set_index(key)
-        self.sources += [
-            sid for rid in ids if rid in rows.index for sid in split_ids(rows.loc[rid, "source_ids"])
-        ]
+        rows = rows_by(frame, key)  # indexed once per table: a set_index per call was a new language's cost
+        self.sources += [sid for rid in ids if rid in rows for sid in split_ids(rows[rid]["source_ids"])]
 
     def places(
         self, kinds: Sequence[str], only: Iterable[str] | None = None, *, frame: bool = True
