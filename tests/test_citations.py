@@ -68,7 +68,9 @@ def test_every_described_title_and_publisher_is_given_in_vietnamese_and_chinese(
 
 
 def test_the_export_sources_note_is_in_the_file_language(tables: Tables) -> None:
-    used = tables.sources.loc[tables.sources["source_id"].isin(["art000", "art002", "ref_zhwiki_youyi_kouan"])]
+    used = tables.sources.loc[
+        tables.sources["source_id"].isin(["art000", "art002", "ref_zhwiki_youyi_kouan"])
+    ]
     note = sources_note(replace(tables, sources=used), "2026-12-01", translator(tables, "zh"))
 
     assert "越南语新闻报道（副本未注明媒体名称）" in note
