@@ -84,10 +84,16 @@ def directive(name: str, text: str = CONFIG) -> list[str]:
 
 
 def header_value(name: str) -> str:
-    """The value the proxy sets for a response header (quotes removed)."""
-    (value,) = [args.split(" ", 1)[1] for args in directive("http-response set-header")
-                if args.split(" ", 1)[0] == name]
+    """The value the proxy sets for a response header (quotes and an `if`/`unless` condition removed)."""
+    (value,) = [re.fullmatch(r'\S+ ("[^"]*"|\S+)(?: (?:if|unless) .*)?', args).group(1)
+                for args in directive("http-response set-header") if args.split(" ", 1)[0] == name]
     return value.strip('"')
+
+
+def header_condition(name: str) -> str:
+    """The `if …`/`unless …` that decides when the proxy sets a header ("" for always)."""
+    (args,) = [args for args in directive("http-response set-header") if args.split(" ", 1)[0] == name]
+    return re.fullmatch(r'\S+ (?:"[^"]*"|\S+) ?(.*)', args).group(1)
 
 
 # --- HAProxy ---------------------------------------------------------------------------------------
@@ -280,6 +286,20 @@ def test_other_security_headers() -> None:
     assert header_value("X-Content-Type-Options") == "nosniff"
     assert header_value("X-Frame-Options") == "SAMEORIGIN"
     assert "http-response del-header Access-Control-Allow-Origin" in CONFIG
+
+
+def test_document_headers_are_left_off_scripts_styles_fonts_and_data_only() -> None:
+    """Every response is nosniff; the policy and framing headers go to everything but subresources
+    that no browser runs as a document (the page, an SVG and any other type keep them)."""
+    (acl,) = [args for args in directive("acl") if args.startswith("atlas_subresource ")]
+    types = acl.split()[4:]
+
+    assert header_condition("X-Content-Type-Options") == ""
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
+        assert header_condition(name) == "unless atlas_subresource", name
+    assert acl.split()[1:4] == ["res.hdr(content-type)", "-m", "beg"]
+    assert not [kind for kind in types if kind.startswith(("text/html", "image/svg", "application/xhtml"))]
+    assert "application/javascript" in types and "text/css" in types and "font/" in types
 
 
 def test_client_cannot_choose_its_forwarded_address() -> None:
