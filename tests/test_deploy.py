@@ -175,7 +175,10 @@ def test_tls_ends_at_the_proxy_when_a_certificate_is_given() -> None:
 
     (tls_bind,) = directive("bind", tls_block)
     assert 'ssl crt "${ATLAS_TLS_PEM}"' in tls_bind and "alpn h2,http/1.1" in tls_bind
-    assert "http-request redirect scheme https code 301 unless { ssl_fc }" in tls_block
+    (redirect,) = [line.strip() for line in tls_block.splitlines() if "http-request redirect" in line]
+    assert redirect.startswith('http-request redirect prefix "https://')
+    assert "${ATLAS_HTTPS_PUBLIC_PORT-443}" in redirect
+    assert redirect.endswith("code 301 unless { ssl_fc }")
 
 
 def test_static_files_go_to_the_static_server_while_it_is_up() -> None:

@@ -156,7 +156,7 @@ def start_proxy(ports: Sequence[int], *, replica_header: bool = True, timeout_s:
                                    config=config))
     log_file = tempfile.NamedTemporaryFile(prefix="haproxy-", suffix=".log", delete=False)
     env = {**os.environ, "ATLAS_PROXY_BIND": f"127.0.0.1:{port}"}
-    for name in ("ATLAS_TLS_PEM", "ATLAS_PROXY_TLS_BIND"):
+    for name in ("ATLAS_TLS_PEM", "ATLAS_PROXY_TLS_BIND", "ATLAS_HTTPS_PUBLIC_PORT"):
         env.pop(name, None)
     base_url = http_url = f"http://127.0.0.1:{port}"
     tls_dir = cert_path = None
@@ -164,7 +164,8 @@ def start_proxy(ports: Sequence[int], *, replica_header: bool = True, timeout_s:
         tls_dir = Path(tempfile.mkdtemp(prefix="haproxy-tls-"))
         cert_path = self_signed_pem(tls_dir)
         tls_port = harness.free_port()
-        env.update(ATLAS_TLS_PEM=str(cert_path), ATLAS_PROXY_TLS_BIND=f"127.0.0.1:{tls_port}")
+        env.update(ATLAS_TLS_PEM=str(cert_path), ATLAS_PROXY_TLS_BIND=f"127.0.0.1:{tls_port}",
+                   ATLAS_HTTPS_PUBLIC_PORT=str(tls_port))
         base_url = f"https://127.0.0.1:{tls_port}"
     with log_file:
         process = subprocess.Popen([str(HAPROXY_PATH), "-db", "-f", file.name], stdout=log_file,
@@ -258,13 +259,25 @@ class PageBytes:
         return found
 
 
-def page_bytes(base_url: str, path: str = "", *, timeout_ms: float = 180_000) -> PageBytes:
-    """Load `path` under `base_url` in a fresh headless Chromium (no cache, no cookies) until its map
-    has painted, and count what arrived: every HTTP response as transferred (DevTools'
+def page_bytes(base_url: str, path: str = "", *, browser=None, timeout_ms: float = 180_000) -> PageBytes:
+    """Load `path` under `base_url` in a fresh headless Chromium context (no cache, no cookies) until
+    its map has painted, and count what arrived: every HTTP response as transferred (DevTools'
     encodedDataLength) plus the WebSocket's payloads. An https:// `base_url` may have a self-signed
-    certificate. Raises when the page does not paint within `timeout_ms`."""
+    certificate. `browser`: a running Playwright Browser to use (the browser tests' fixture); without
+    one, Debian's Chromium is launched for this call. Raises when the page does not paint in time."""
+    if browser is not None:
+        return _count_page_bytes(browser, base_url, path, timeout_ms)
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        own = harness.launch_chromium(playwright)
+        try:
+            return _count_page_bytes(own, base_url, path, timeout_ms)
+        finally:
+            own.close()
+
+
+def _count_page_bytes(browser, base_url: str, path: str, timeout_ms: float) -> PageBytes:
     seen: dict[str, dict] = {}
     responses: list[Response] = []
     websocket = [0]
@@ -285,19 +298,16 @@ def page_bytes(base_url: str, path: str = "", *, timeout_ms: float = 180_000) ->
         binary = event["response"]["opcode"] == 2
         websocket[0] += len(base64.b64decode(payload)) if binary else len(payload.encode())
 
-    with sync_playwright() as playwright:
-        browser = harness.launch_chromium(playwright)
-        try:
-            app = harness.new_app_page(browser, base_url, ignore_https_errors=base_url.startswith("https:"))
-            cdp = app.context.new_cdp_session(app.page)
-            cdp.on("Network.responseReceived", on_response)
-            cdp.on("Network.loadingFinished", on_finished)
-            cdp.on("Network.webSocketFrameReceived", on_frame)
-            cdp.send("Network.enable")
-            app.goto(path, wait=False, timeout_ms=timeout_ms)
-            harness.wait_for_app(app.page, timeout_ms)
-            harness.wait_for_map(app.page, timeout_ms=timeout_ms)
-            app.close()
-        finally:
-            browser.close()
+    app = harness.new_app_page(browser, base_url, ignore_https_errors=base_url.startswith("https:"))
+    try:
+        cdp = app.context.new_cdp_session(app.page)
+        cdp.on("Network.responseReceived", on_response)
+        cdp.on("Network.loadingFinished", on_finished)
+        cdp.on("Network.webSocketFrameReceived", on_frame)
+        cdp.send("Network.enable")
+        app.goto(path, wait=False, timeout_ms=timeout_ms)
+        harness.wait_for_app(app.page, timeout_ms)
+        harness.wait_for_map(app.page, timeout_ms=timeout_ms)
+    finally:
+        app.close()
     return PageBytes(responses, websocket[0])
