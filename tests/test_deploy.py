@@ -444,3 +444,34 @@ def test_compose_runs_replicas_behind_the_shipped_proxy() -> None:
     # The proxy's server-template resolves the service's name through Docker's DNS.
     assert re.search(r"^\s*server-template app \S+ app:8501\b", CONFIG, re.M)
     assert "nameserver docker 127.0.0.11:53" in CONFIG
+
+
+def test_compose_static_server_is_the_app_image_running_the_shipped_nginx_config() -> None:
+    """Same image (so exactly the replicas' Streamlit files), precompressed where nginx looks."""
+    services = yaml.safe_load((DEPLOY_DIR / "compose.yaml").read_text())["services"]
+    static, app = services["static"], services["app"]
+    command = static["command"]
+    (root,) = re.findall(r"^\s*root\s+(\S+);", STATIC_CONFIG, re.M)
+    (port,) = re.findall(r"^\s*listen\s+(\d+);", STATIC_CONFIG, re.M)
+
+    assert static["image"] == app["image"] and static["build"] == app["build"]
+    assert command[0] == "nginx" and "daemon off;" in command
+    assert command[command.index("-c") + 1] == "/app/deploy/nginx-static.conf"
+    assert static["expose"] == [port] and "ports" not in static
+    assert "static" in services["proxy"]["depends_on"]
+    assert re.search(rf"^\s*server static static:{port} check\b", CONFIG, re.M)
+    # The image's build fills nginx's root with the precompressed files.
+    dockerfile = (REPO_DIR / "Dockerfile").read_text()
+    assert f"python scripts/precompress_static.py {root}" in dockerfile
+    assert re.search(r"apt-get install [^\n]*\bnginx\b", dockerfile)
+    assert "/_static/health" in " ".join(static["healthcheck"]["test"])
+
+
+def test_compose_tls_override_gives_the_proxy_a_certificate() -> None:
+    proxy_service = yaml.safe_load((DEPLOY_DIR / "compose.tls.yaml").read_text())["services"]["proxy"]
+    pem = proxy_service["environment"]["ATLAS_TLS_PEM"]
+
+    assert any(volume.endswith(f":{pem}:ro") for volume in proxy_service["volumes"])
+    assert "443:8443" in proxy_service["ports"]
+    assert proxy_service["environment"]["ATLAS_PROXY_TLS_BIND"] == ":8443"
+    assert proxy_service["environment"]["ATLAS_HTTPS_PUBLIC_PORT"] == "443"
