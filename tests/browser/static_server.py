@@ -90,6 +90,7 @@ class StaticServer:
     port: int
     prefix: Path
     log_path: Path
+    root: Path  # the precompressed directory it serves
 
     @property
     def base_url(self) -> str:
@@ -131,7 +132,7 @@ def start_static_server(root: Path | None = None, *, timeout_s: float = 30.0) ->
              "-g", "daemon off;"],
             stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
         )
-    server = StaticServer(process, port, prefix, log_path)
+    server = StaticServer(process, port, prefix, log_path, root)
     try:
         wait_for_health(server, timeout_s)
     except BaseException:

@@ -144,7 +144,7 @@ def test_static_files_lose_streamlits_wildcard_cors_header(deployment: Deploymen
 
 def deck_chunk_path(deployment: Deployment) -> str:
     """/static/js/DeckGlJsonChart.<hash>.js, as this Streamlit names it."""
-    (name,) = [path.name for path in (static_server.precompressed_dir() / "static" / "js").iterdir()
+    (name,) = [path.name for path in (deployment.static.root / "static" / "js").iterdir()
                if path.name.startswith("DeckGlJsonChart.") and path.suffix == ".js"]
     return f"/static/js/{name}"
 
