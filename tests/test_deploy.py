@@ -144,7 +144,11 @@ def test_loopback_variant_with_a_static_server_is_valid(haproxy: Path) -> None:
 
     assert checked.returncode == 0, checked.stderr
     assert "[WARNING]" not in checked.stderr, checked.stderr
-    assert directive("server", section("backend static", text)) == ["static 127.0.0.1:8701 check inter 2s"]
+    (server,) = directive("server", section("backend static", text))
+    assert server.startswith("static 127.0.0.1:8701 check ")
+    assert "resolvers" not in server and "init-addr" not in server
+    # A refused connection takes nginx out at once (the replicas then serve /static/ themselves).
+    assert "on-error mark-down" in server and "error-limit 1" in server
 
 
 def test_checker_rejects_a_broken_config(haproxy: Path) -> None:
@@ -458,7 +462,7 @@ def test_compose_static_server_is_the_app_image_running_the_shipped_nginx_config
     assert command[0] == "nginx" and "daemon off;" in command
     assert command[command.index("-c") + 1] == "/app/deploy/nginx-static.conf"
     assert static["expose"] == [port] and "ports" not in static
-    assert "static" in services["proxy"]["depends_on"]
+    assert services["proxy"]["depends_on"]["static"] == {"condition": "service_healthy"}
     assert re.search(rf"^\s*server static static:{port} check\b", CONFIG, re.M)
     # The image's build fills nginx's root with the precompressed files.
     dockerfile = (REPO_DIR / "Dockerfile").read_text()

@@ -65,9 +65,20 @@ def loopback_config(ports: Sequence[int], *, replica_header: bool = True, static
     lines = [f"    server {replica_name(n)} 127.0.0.1:{port}\n" for n, port in enumerate(ports, start=1)]
     if replica_header:
         lines.append(f"    http-response set-header {REPLICA_HEADER} %[srv_name]\n")
-    static = [] if static_port is None else [f"    server static 127.0.0.1:{static_port} check inter 2s\n"]
-    text = STATIC_BLOCK.sub(lambda _match: "".join(static), text)
+    static = "" if static_port is None else loopback_static_server(STATIC_BLOCK.search(text).group(0),
+                                                                    static_port)
+    text = STATIC_BLOCK.sub(lambda _match: static, text)
     return SERVERS_BLOCK.sub(lambda _match: "".join(lines), text)
+
+
+def loopback_static_server(block: str, port: int) -> str:
+    """The shipped `server static <name>:<port> <options>` line at 127.0.0.1:`port`, with the same
+    health-check options and without Docker's DNS (`resolvers`, `init-addr`)."""
+    (line,) = [line for line in block.splitlines() if line.strip().startswith("server static ")]
+    words = line.split()
+    options = [word for i, word in enumerate(words[3:], start=3)
+               if word not in ("resolvers", "init-addr") and words[i - 1] not in ("resolvers", "init-addr")]
+    return f"    server static 127.0.0.1:{port} {' '.join(options)}\n"
 
 
 def check_config(text: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -303,3 +303,21 @@ def test_first_visit_over_https_gets_brotli_and_stays_within_2_mb(deployment: De
     scripts = [r for r in page.responses if r.url.split("?")[0].endswith(".js")]
     assert scripts and all(r.encoding == "br" for r in scripts if r.transferred > 2_000), report
     assert page.total <= TARGET_PAGE_BYTES, report
+
+
+def test_replicas_serve_the_frontend_when_the_static_server_is_gone(deployment: Deployment) -> None:
+    """A static server that refuses connections is taken out on its first refusal (observe layer4,
+    on-error mark-down); the replicas then serve /static/ themselves, gzipped by the proxy."""
+    nobody_listens = harness.free_port()
+    front = proxy.start_proxy([proxy.port_of(server) for server in deployment.replicas],
+                              static_port=nobody_listens)
+    try:
+        path = deck_chunk_path(deployment)
+        answers = [get(front.base_url + path, {"Accept-Encoding": "gzip"}) for _ in range(3)]
+    finally:
+        front.stop()
+    _, headers, body = answers[-1]
+
+    assert [answer[0] for answer in answers[1:]] == [200, 200], [answer[0] for answer in answers]
+    assert headers["server"] == "uvicorn" and headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == get(deployment.replicas[0].base_url + path)[2]
