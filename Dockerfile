@@ -12,9 +12,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
 
 # Noto fonts draw Vietnamese diacritics and Chinese characters in the PNG/PDF slide exports; without
-# them matplotlib falls back to DejaVu Sans and Chinese labels come out as empty boxes.
+# them matplotlib falls back to DejaVu Sans and Chinese labels come out as empty boxes. nginx is the
+# static server of deploy/compose.yaml (the same image, another command: deploy/nginx-static.conf).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-core fonts-noto-cjk \
+    && apt-get install -y --no-install-recommends fonts-noto-core fonts-noto-cjk nginx \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -23,6 +24,10 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
+# Streamlit's frontend and static/ with a brotli and a gzip copy of every text file, for the static
+# server (scripts/precompress_static.py; the files of exactly the Streamlit installed above).
+RUN pip install -r deploy/requirements-static.txt \
+    && python scripts/precompress_static.py /srv/corridor-atlas/static
 RUN useradd --create-home --uid 10001 atlas && chown -R atlas /app
 USER atlas
 

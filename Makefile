@@ -53,6 +53,6 @@ export: $(BIN)/python
 browser-deps:
 	@sh scripts/install_browser_deps.sh
 
-# Debian's haproxy for the deployment tests (deploy/haproxy.cfg).
+# Debian's haproxy, nginx and openssl for the deployment tests (deploy/haproxy.cfg, deploy/nginx-static.conf).
 proxy-deps:
 	@sh scripts/install_proxy_deps.sh

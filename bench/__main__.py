@@ -182,7 +182,8 @@ def _load_figures(bench: str, args: Sequence[str]) -> list[Figure]:
         path = Path(tmp) / "load.json"
         run("load.py", [*args, "--json", str(path)])
         rows = json.loads(path.read_text())["rows"]
-    units = {"MB per session": "MB", "errors": "", "viewers moved": "", "page bytes": "B"}
+    units = {"MB per session": "MB", "errors": "", "viewers moved": "", "page bytes": "B",
+             "page bytes, HTTP": "B"}
     return [
         Figure(
             bench,

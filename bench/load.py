@@ -19,22 +19,24 @@ viewers on bench/minimal_app (Streamlit's own per-session memory). Targets from 
 sessions, 0 errors, p95 ≤ 500 ms, ≤ 40 MB a session.
 
 With --replicas N, N servers run behind the real proxy (Debian's haproxy with deploy/haproxy.cfg,
-tests/browser/proxy.py; loopback only) and the same viewers run twice: first straight at one
+tests/browser/proxy.py; loopback only), with the static server beside them (Debian's nginx with
+deploy/nginx-static.conf serving the frontend precompressed by scripts/precompress_static.py,
+tests/browser/static_server.py), and the same viewers run twice: first straight at one
 replica without the proxy (the baseline), then through the proxy. Each proxied viewer loads the page
 first, as a browser does, and opens its WebSocket with the replica cookie it was given; it must stay
 on that replica: the WebSocket's handshake and a request after its last action must be answered by
 the replica its cookie names, and each replica's own count of open sessions (/_stcore/metrics, asked
 directly) must equal the viewers pinned to it. The page's bytes over the wire (headless Chromium,
-HTTP as transferred plus WebSocket payloads) are measured through the proxy and straight from a
-replica. Targets (issue 13): 200 viewers on 2 replicas, p95 ≤ 500 ms, 0 errors, no viewer moved,
-page ≤ 2 MB through the proxy.
+HTTP as transferred plus WebSocket payloads) are measured through the proxy over HTTPS (a second
+HAProxy with a self-signed certificate made for the run: Chromium asks for brotli over HTTPS), over
+plain HTTP, and straight from a replica. Targets (issue 13): 200 viewers on 2 replicas, p95 ≤ 500 ms,
+0 errors, no viewer moved, page ≤ 2 MB through the proxy (HTTPS).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import os
 import random
@@ -57,7 +59,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_DIR))
-from tests.browser import harness, proxy  # noqa: E402  (the repository root must be importable first)
+from tests.browser import harness, proxy, static_server  # noqa: E402  (the repository root first)
 
 APP_SCRIPT = "app.py"
 MINIMAL_SCRIPT = "bench/minimal_app/app.py"
@@ -436,12 +438,14 @@ def measure(script: str, runs: Sequence[tuple[int, float]], args: argparse.Names
 def measure_replicated(args: argparse.Namespace) -> tuple[LoadResult, LoadResult, dict[str, float]]:
     """N replicas behind the proxy: the same viewers straight at one replica, then through the proxy.
 
-    Returns (direct, proxied, page bytes {"proxy": …, "direct": …}).
+    Returns (direct, proxied, page bytes {"proxy": … (HTTPS), "proxy_http": …, "direct": …}).
     """
+    static = static_server.start_static_server()
     replicas = proxy.start_replicas(APP_SCRIPT, args.replicas, timeout_s=180)
-    front = None
+    front = tls_front = None
     try:
-        front = proxy.start_proxy([proxy.port_of(server) for server in replicas], timeout_s=60)
+        ports = [proxy.port_of(server) for server in replicas]
+        front = proxy.start_proxy(ports, static_port=static.port, timeout_s=60)
         # Every replica warm, as after its first visitor: caches, routes and layer records built.
         for server in replicas:
             warm_up(server.base_url, APP_SCENARIO)
@@ -455,9 +459,12 @@ def measure_replicated(args: argparse.Namespace) -> tuple[LoadResult, LoadResult
                  replica_urls=replica_urls, **common)
         )
         _progress(f"{args.replicas} replicas behind the proxy", proxied)
-        page_bytes = {"proxy": float("nan"), "direct": float("nan")}
+        page_bytes = {"proxy": float("nan"), "proxy_http": float("nan"), "direct": float("nan")}
         if harness.chromium_missing_reason() is None:
-            page_bytes = {"proxy": bytes_over_the_wire(front.base_url),
+            # After the load, on warm replicas: a first visit by a new browser, as the issue measures it.
+            tls_front = proxy.start_proxy(ports, static_port=static.port, tls=True, timeout_s=60)
+            page_bytes = {"proxy": bytes_over_the_wire(tls_front.base_url),
+                          "proxy_http": bytes_over_the_wire(front.base_url),
                           "direct": bytes_over_the_wire(first.base_url)}
         else:
             print(f"page bytes not measured: {harness.chromium_missing_reason()}")
@@ -469,8 +476,11 @@ def measure_replicated(args: argparse.Namespace) -> tuple[LoadResult, LoadResult
                        if " is DOWN" in line or " is UP" in line]
             print(f"replica state changes seen by the proxy: {len(changes)}", *changes[:10], sep="\n  ")
             front.stop()
+        if tls_front is not None:
+            tls_front.stop()
         for server in replicas:
             server.stop()
+        static.stop()
 
 
 def _progress(label: str, result: LoadResult) -> None:
@@ -483,40 +493,39 @@ def _progress(label: str, result: LoadResult) -> None:
 def bytes_over_the_wire(base_url: str) -> float:
     """Bytes the overview page receives in headless Chromium until its map has painted: every HTTP
     response as transferred (compressed when the server or proxy compressed it) plus the WebSocket's
-    payloads (counted as decompressed: DevTools does not show permessage-deflate)."""
-    from playwright.sync_api import sync_playwright
+    payloads (counted as decompressed: DevTools does not show permessage-deflate). The counting is
+    tests/browser/proxy.page_bytes, which the page-size test uses too."""
+    try:
+        # Generous: on a saturated machine the first paint in software WebGL takes a minute.
+        page = proxy.page_bytes(base_url, timeout_ms=180_000)
+    except Exception as error:  # a figure not measured is reported as n/a (and missed), not a crash
+        print(f"page bytes from {base_url} not measured: {type(error).__name__}: {error}"[:500])
+        return float("nan")
+    print(f"page bytes from {base_url}: HTTP {page.http:,}, WebSocket {page.websocket:,}")
+    for name, size in page_parts(page).items():
+        print(f"  {name:58} {size:>11,}")
+    return float(page.total)
 
-    received = {"http": 0, "websocket": 0}
 
-    def on_frame(event: dict) -> None:
-        # Opcode 2 is a binary frame, which DevTools hands over base64-encoded.
-        payload = event["response"]["payloadData"]
-        binary = event["response"]["opcode"] == 2
-        received["websocket"] += len(base64.b64decode(payload)) if binary else len(payload.encode())
-
-    def on_response(event: dict) -> None:
-        received["http"] += int(event["encodedDataLength"])
-
-    with sync_playwright() as playwright:
-        browser = harness.launch_chromium(playwright)
-        try:
-            app = harness.new_app_page(browser, base_url)
-            cdp = app.context.new_cdp_session(app.page)
-            cdp.on("Network.loadingFinished", on_response)
-            cdp.on("Network.webSocketFrameReceived", on_frame)
-            cdp.send("Network.enable")
-            # Generous: on a saturated machine the first paint in software WebGL takes a minute.
-            app.goto("", wait=False, timeout_ms=180_000)
-            harness.wait_for_app(app.page, 180_000)
-            harness.wait_for_map(app.page, timeout_ms=180_000)
-            app.close()
-        except Exception as error:  # a figure not measured is reported as n/a (and missed), not a crash
-            print(f"page bytes from {base_url} not measured: {type(error).__name__}: {error}"[:500])
-            return float("nan")
-        finally:
-            browser.close()
-    print(f"page bytes from {base_url}: HTTP {received['http']:,}, WebSocket {received['websocket']:,}")
-    return float(received["http"] + received["websocket"])
+def page_parts(page: proxy.PageBytes) -> dict[str, int]:
+    """The page's bytes by part, as BENCHMARKS.md breaks them down."""
+    parts: Counter[str] = Counter()
+    for response in page.responses:
+        url = response.url.split("?")[0]
+        encoding = response.encoding or "as is"
+        if "/static/js/DeckGlJsonChart." in url:
+            part = f"DeckGlJsonChart (deck.gl), {encoding}"
+        elif url.endswith(".woff2"):
+            part = "fonts (woff2, sent as they are)"
+        elif "/app/static/" in url:
+            part = f"the app's own files (basemap), {encoding}"
+        elif "/static/" in url:
+            part = f"Streamlit's other scripts and styles, {encoding}"
+        else:
+            part = f"the page and Streamlit's endpoints, {encoding}"
+        parts[part] += response.transferred
+    parts["WebSocket (uncompressed count)"] = page.websocket
+    return dict(sorted(parts.items()))
 
 
 def report_replicated(direct: LoadResult, proxied: LoadResult, page_bytes: dict[str, float]
@@ -540,7 +549,12 @@ def report_replicated(direct: LoadResult, proxied: LoadResult, page_bytes: dict[
         {"figure": "server CPU ms/run", "value": proxied.server_cpu_ms_per_run,
          "baseline": direct.server_cpu_ms_per_run, "baseline_name": baseline_name, "target": None},
         {"figure": "page bytes", "value": page_bytes["proxy"], "baseline": page_bytes["direct"],
-         "baseline_name": "the page straight from a replica", "target": float(TARGET_PAGE_BYTES)},
+         "baseline_name": "through the proxy over HTTPS; baseline: straight from a replica",
+         "target": float(TARGET_PAGE_BYTES)},
+        {"figure": "page bytes, HTTP", "value": page_bytes.get("proxy_http", float("nan")),
+         "baseline": page_bytes["direct"],
+         "baseline_name": "through the proxy over plain HTTP; baseline: straight from a replica",
+         "target": None},
     ]
     print(
         f"\n{proxied.sessions} sessions, {proxied.replicas} replicas behind deploy/haproxy.cfg, think time "
@@ -571,7 +585,7 @@ def _print_rows(rows: Sequence[Mapping[str, object]]) -> None:
     print(f"{'figure':18} {'value':>10} {'baseline':>10} {'ratio':>8} {'target':>10}   baseline is")
     for row in rows:
         digits = 1 if row["figure"] == "MB per session" else 0
-        scale = 1e6 if row["figure"] == "page bytes" else 1.0
+        scale = 1e6 if str(row["figure"]).startswith("page bytes") else 1.0
         unit = " MB" if scale != 1.0 else ""
         digits = 2 if scale != 1.0 else digits
 
@@ -703,7 +717,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
 
     if args.replicas:
-        reason = proxy.haproxy_missing_reason()
+        reason = proxy.haproxy_missing_reason() or static_server.nginx_missing_reason()
         if reason:
             parser.error(reason)
         direct, proxied, page_bytes = measure_replicated(args)

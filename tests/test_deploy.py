@@ -1,8 +1,10 @@
-"""deploy/: the HAProxy configuration parsed by HAProxy itself, the Kubernetes manifests validated
-against the Kubernetes schemas (offline, the schemas ship with kubernetes-validate), compose.yaml.
+"""deploy/: the HAProxy configuration parsed by HAProxy itself (with and without TLS), the static
+server's nginx configuration parsed by nginx itself, the Kubernetes manifests validated against the
+Kubernetes schemas (offline, the schemas ship with kubernetes-validate), compose.yaml.
 
-The proxy in front of real replicas (headers, compression, stickiness, WebSocket, the map painting
-under the Content-Security-Policy) is tested in tests/browser/test_proxy.py.
+The proxy in front of real replicas and the static server (headers, precompressed files, stickiness,
+WebSocket, HTTPS, the map painting under the Content-Security-Policy, the page's bytes) is tested in
+tests/browser/test_proxy.py.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ import streamlit
 import yaml
 from conftest import REPO_DIR
 
-from tests.browser import harness, proxy
+from tests.browser import harness, proxy, static_server
 
 DEPLOY_DIR = REPO_DIR / "deploy"
 CONFIG = proxy.CONFIG_PATH.read_text(encoding="utf-8")
+STATIC_CONFIG = static_server.CONFIG_PATH.read_text(encoding="utf-8")
 MANIFEST_PATHS = sorted((DEPLOY_DIR / "kubernetes").glob("*.yaml"))
 KUBERNETES_VERSION = "1.37.0"
 
@@ -44,16 +47,53 @@ def haproxy() -> Path:
     return proxy.HAPROXY_PATH
 
 
+@pytest.fixture(scope="module")
+def nginx() -> Path:
+    """Debian's nginx, or a skip (a failure under CI, where scripts/install_proxy_deps.sh runs)."""
+    reason = static_server.nginx_missing_reason()
+    if reason is not None:
+        if harness.browser_required() or os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; proxy tests must not skip in CI", pytrace=False)
+        pytest.skip(reason)
+    return static_server.NGINX_PATH
+
+
+@pytest.fixture(scope="module")
+def tls_pem(haproxy: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A self-signed certificate and key in one PEM file, as ATLAS_TLS_PEM expects (openssl)."""
+    if not proxy.OPENSSL_PATH.is_file():
+        message = f"{proxy.OPENSSL_PATH} is missing (scripts/install_proxy_deps.sh)"
+        if harness.browser_required() or os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return proxy.self_signed_pem(tmp_path_factory.mktemp("tls"))
+
+
+def section(name: str, text: str = CONFIG) -> str:
+    """The lines of one `frontend`/`backend`/… section of the configuration, up to the next one."""
+    # Conditional lines (.if/.else/.endif) start in the first column too: not a new section.
+    sections = "global|defaults|frontend|backend|listen|resolvers"
+    match = re.search(rf"^{re.escape(name)}\n(.*?)(?=^(?:{sections})\b|\Z)", text + "\n", re.M | re.S)
+    assert match, f"no section {name!r}"
+    return match.group(1)
+
+
 def directive(name: str, text: str = CONFIG) -> list[str]:
     """The arguments of every line of the configuration that starts with `name`."""
     return [m.group(1).strip() for m in re.finditer(rf"^\s*{re.escape(name)}\s+(.*)$", text, re.M)]
 
 
 def header_value(name: str) -> str:
-    """The value the proxy sets for a response header (quotes removed)."""
-    (value,) = [args.split(" ", 1)[1] for args in directive("http-response set-header")
-                if args.split(" ", 1)[0] == name]
+    """The value the proxy sets for a response header (quotes and an `if`/`unless` condition removed)."""
+    (value,) = [re.fullmatch(r'\S+ ("[^"]*"|\S+)(?: (?:if|unless) .*)?', args).group(1)
+                for args in directive("http-response set-header") if args.split(" ", 1)[0] == name]
     return value.strip('"')
+
+
+def header_condition(name: str) -> str:
+    """The `if …`/`unless …` that decides when the proxy sets a header ("" for always)."""
+    (args,) = [args for args in directive("http-response set-header") if args.split(" ", 1)[0] == name]
+    return re.fullmatch(r'\S+ (?:"[^"]*"|\S+) ?(.*)', args).group(1)
 
 
 # --- HAProxy ---------------------------------------------------------------------------------------
@@ -64,9 +104,28 @@ def test_shipped_config_is_valid_for_haproxy(haproxy: Path) -> None:
 
     assert checked.returncode == 0, checked.stderr
     assert "Configuration file is valid" in checked.stdout + checked.stderr
-    # Outside Docker the replicas' name `app` does not resolve; nothing else may warn.
+    # Outside Docker the replicas' name `app` and the static server's `static` do not resolve;
+    # nothing else may warn.
     warnings = [line for line in checked.stderr.splitlines() if "[WARNING]" in line]
-    assert warnings and all("could not resolve address 'app'" in line for line in warnings), warnings
+    assert warnings and all("could not resolve address 'app'" in line or
+                            "could not resolve address 'static'" in line for line in warnings), warnings
+
+
+def test_shipped_config_with_tls_is_valid_for_haproxy(tls_pem: Path) -> None:
+    """ATLAS_TLS_PEM switches on the HTTPS bind, the redirect and the secure cookie: still valid."""
+    checked = proxy.check_config(CONFIG, env={"ATLAS_TLS_PEM": str(tls_pem)})
+
+    assert checked.returncode == 0, checked.stderr
+    warnings = [line for line in checked.stderr.splitlines() if "[WARNING]" in line
+                and "could not resolve address" not in line]
+    assert warnings == []
+
+
+def test_tls_config_fails_without_its_certificate(haproxy: Path, tmp_path: Path) -> None:
+    """The TLS lines are really read when ATLAS_TLS_PEM is set: a missing file is an error."""
+    checked = proxy.check_config(CONFIG, env={"ATLAS_TLS_PEM": str(tmp_path / "missing.pem")})
+
+    assert checked.returncode != 0
 
 
 def test_loopback_variant_is_valid_and_has_one_server_per_replica(haproxy: Path) -> None:
@@ -79,6 +138,19 @@ def test_loopback_variant_is_valid_and_has_one_server_per_replica(haproxy: Path)
     assert "server-template" not in text
 
 
+def test_loopback_variant_with_a_static_server_is_valid(haproxy: Path) -> None:
+    text = proxy.loopback_config([8601], static_port=8701)
+    checked = proxy.check_config(text)
+
+    assert checked.returncode == 0, checked.stderr
+    assert "[WARNING]" not in checked.stderr, checked.stderr
+    (server,) = directive("server", section("backend static", text))
+    assert server.startswith("static 127.0.0.1:8701 check ")
+    assert "resolvers" not in server and "init-addr" not in server
+    # A refused connection takes nginx out at once (the replicas then serve /static/ themselves).
+    assert "on-error mark-down" in server and "error-limit 1" in server
+
+
 def test_checker_rejects_a_broken_config(haproxy: Path) -> None:
     """The check above can fail: an unknown keyword makes haproxy -c exit non-zero."""
     checked = proxy.check_config(CONFIG.replace("balance leastconn", "balance leastconnections"))
@@ -87,12 +159,59 @@ def test_checker_rejects_a_broken_config(haproxy: Path) -> None:
 
 
 def test_sticky_cookie_is_inserted_by_the_proxy() -> None:
-    (cookie,) = directive("cookie")
-    words = cookie.split()
+    """One cookie line for HTTP, one for HTTPS (chosen by ATLAS_TLS_PEM), the same but `secure`."""
+    plain, secure = sorted(directive("cookie"), key=lambda line: "secure" in line.split())
+    lines = CONFIG.splitlines()
+    tls_line = lines.index(f"    cookie {secure}")
 
-    assert words[0] == proxy.COOKIE_NAME
-    assert {"insert", "indirect", "nocache", "httponly", "dynamic"} <= set(words)
+    for cookie in (plain, secure):
+        words = cookie.split()
+        assert words[0] == proxy.COOKIE_NAME
+        assert {"insert", "indirect", "nocache", "httponly", "dynamic"} <= set(words)
+    assert "secure" not in plain.split() and set(secure.split()) - set(plain.split()) == {"secure"}
+    assert lines[tls_line - 1] == ".if defined(ATLAS_TLS_PEM)"
     assert directive("dynamic-cookie-key")
+
+
+def test_tls_ends_at_the_proxy_when_a_certificate_is_given() -> None:
+    front = section("frontend atlas")
+    tls_block = front[front.index(".if defined(ATLAS_TLS_PEM)"):front.index(".endif")]
+
+    (tls_bind,) = directive("bind", tls_block)
+    assert 'ssl crt "${ATLAS_TLS_PEM}"' in tls_bind and "alpn h2,http/1.1" in tls_bind
+    (redirect,) = [line.strip() for line in tls_block.splitlines() if "http-request redirect" in line]
+    assert redirect.startswith('http-request redirect prefix "https://')
+    assert "${ATLAS_HTTPS_PUBLIC_PORT-443}" in redirect
+    assert redirect.endswith("code 301 unless { ssl_fc }")
+
+
+def test_static_files_go_to_the_static_server_while_it_is_up() -> None:
+    """/static/ (Streamlit's hashed frontend) and /app/static/ (the basemap) to nginx; everything
+    else, and those too when nginx is down, to the replicas."""
+    front = section("frontend atlas")
+    (acl,) = [args for args in directive("acl", front) if "path_beg" in args]
+    name = acl.split()[0]
+
+    assert set(acl.split()[2:]) == {"/static/", "/app/static/"}
+    assert f"use_backend static if {name} {{ nbsrv(static) gt 0 }}" in front
+    assert directive("default_backend", front) == ["atlas"]
+
+
+def test_the_static_backend_neither_recompresses_nor_pins() -> None:
+    static = section("backend static")
+
+    assert "compression" not in static and "cookie" not in static
+    assert re.search(r"^\s*server static static:8081 check\b", static, re.M)
+
+
+def test_security_headers_cover_both_backends() -> None:
+    """Set in the frontend, so the static server's files get them as the page does."""
+    front = section("frontend atlas")
+
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"):
+        assert f"http-response set-header {name} " in front
+    assert "http-response del-header Access-Control-Allow-Origin" in front
+    assert "http-response set-header" not in section("backend atlas").replace(proxy.REPLICA_HEADER, "")
 
 
 def test_health_checks_ask_streamlit() -> None:
@@ -126,7 +245,8 @@ def test_websocket_idle_timeout_outlasts_a_working_day() -> None:
 
 
 def test_compression_covers_the_frontend_and_the_basemap() -> None:
-    assert directive("compression algo") == ["gzip"]
+    """On the fly in the replicas' backend: the page, and the static files while nginx is down."""
+    assert directive("compression algo", section("backend atlas")) == ["gzip"]
     (types,) = directive("compression type")
     assert {"text/html", "text/css", "application/javascript", "application/json"} <= set(types.split())
 
@@ -175,11 +295,78 @@ def test_other_security_headers() -> None:
     assert "http-response del-header Access-Control-Allow-Origin" in CONFIG
 
 
+def test_document_headers_are_left_off_scripts_styles_fonts_and_data_only() -> None:
+    """Every response is nosniff; the policy and framing headers go to everything but subresources
+    that no browser runs as a document (the page, an SVG and any other type keep them)."""
+    (acl,) = [args for args in directive("acl") if args.startswith("atlas_subresource ")]
+    types = acl.split()[4:]
+
+    assert header_condition("X-Content-Type-Options") == ""
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
+        assert header_condition(name) == "unless atlas_subresource", name
+    assert acl.split()[1:4] == ["res.hdr(content-type)", "-m", "beg"]
+    assert not [kind for kind in types if kind.startswith(("text/html", "image/svg", "application/xhtml"))]
+    assert "application/javascript" in types and "text/css" in types and "font/" in types
+
+
 def test_client_cannot_choose_its_forwarded_address() -> None:
     """The client's X-Forwarded-For is dropped before the proxy adds the address it saw."""
     lines = [line.strip() for line in CONFIG.splitlines()]
 
     assert lines.index("http-request del-header X-Forwarded-For") < lines.index("option forwardfor")
+
+
+# --- The static server (nginx) ---------------------------------------------------------------------
+
+
+def test_shipped_static_config_is_valid_for_nginx(nginx: Path) -> None:
+    checked = static_server.check_config(STATIC_CONFIG)
+
+    assert checked.returncode == 0, checked.stderr
+    assert "test is successful" in checked.stderr
+    assert "[warn]" not in checked.stderr and "[emerg]" not in checked.stderr, checked.stderr
+
+
+def test_loopback_static_config_is_valid(nginx: Path, tmp_path: Path) -> None:
+    text = static_server.loopback_config(tmp_path, 8701)
+    checked = static_server.check_config(text)
+
+    assert checked.returncode == 0, checked.stderr
+    assert re.findall(r"^\s*listen\s+(\S+);", text, re.M) == ["127.0.0.1:8701"]
+    assert re.findall(r"^\s*root\s+(\S+);", text, re.M) == [str(tmp_path)]
+
+
+def test_nginx_checker_rejects_a_broken_config(nginx: Path) -> None:
+    checked = static_server.check_config(STATIC_CONFIG.replace("gzip_static on;", "gzip_static maybe;"))
+
+    assert checked.returncode != 0
+
+
+def static_location(prefix: str) -> str:
+    """The body of `location <prefix> { … }` in deploy/nginx-static.conf, nested locations included."""
+    start = STATIC_CONFIG.index(f"location {prefix} {{")
+    depth = 0
+    for end in range(start, len(STATIC_CONFIG)):
+        depth += {"{": 1, "}": -1}.get(STATIC_CONFIG[end], 0)
+        if STATIC_CONFIG[end] == "}" and depth == 0:
+            return STATIC_CONFIG[start:end]
+    raise AssertionError(f"location {prefix} is not closed")
+
+
+def test_static_server_sends_the_precompressed_copies() -> None:
+    assert "gzip_static on;" in STATIC_CONFIG
+    assert "gzip off;" in STATIC_CONFIG, "nothing compressed on the fly"
+    for prefix in ("/static/", "/app/static/"):
+        location = static_location(prefix)
+        assert "try_files $uri$atlas_br_suffix $uri =404;" in location
+        assert "add_header Vary Accept-Encoding always;" in location
+        assert "add_header Content-Encoding $atlas_content_encoding;" in location
+    assert "autoindex on" not in STATIC_CONFIG
+
+
+def test_only_the_hashed_frontend_is_cached_for_a_year() -> None:
+    assert 'add_header Cache-Control "public, max-age=31536000, immutable";' in static_location("/static/")
+    assert 'add_header Cache-Control "no-cache";' in static_location("/app/static/")
 
 
 # --- Kubernetes ------------------------------------------------------------------------------------
@@ -261,3 +448,34 @@ def test_compose_runs_replicas_behind_the_shipped_proxy() -> None:
     # The proxy's server-template resolves the service's name through Docker's DNS.
     assert re.search(r"^\s*server-template app \S+ app:8501\b", CONFIG, re.M)
     assert "nameserver docker 127.0.0.11:53" in CONFIG
+
+
+def test_compose_static_server_is_the_app_image_running_the_shipped_nginx_config() -> None:
+    """Same image (so exactly the replicas' Streamlit files), precompressed where nginx looks."""
+    services = yaml.safe_load((DEPLOY_DIR / "compose.yaml").read_text())["services"]
+    static, app = services["static"], services["app"]
+    command = static["command"]
+    (root,) = re.findall(r"^\s*root\s+(\S+);", STATIC_CONFIG, re.M)
+    (port,) = re.findall(r"^\s*listen\s+(\d+);", STATIC_CONFIG, re.M)
+
+    assert static["image"] == app["image"] and static["build"] == app["build"]
+    assert command[0] == "nginx" and "daemon off;" in command
+    assert command[command.index("-c") + 1] == "/app/deploy/nginx-static.conf"
+    assert static["expose"] == [port] and "ports" not in static
+    assert services["proxy"]["depends_on"]["static"] == {"condition": "service_healthy"}
+    assert re.search(rf"^\s*server static static:{port} check\b", CONFIG, re.M)
+    # The image's build fills nginx's root with the precompressed files.
+    dockerfile = (REPO_DIR / "Dockerfile").read_text()
+    assert f"python scripts/precompress_static.py {root}" in dockerfile
+    assert re.search(r"apt-get install [^\n]*\bnginx\b", dockerfile)
+    assert "/_static/health" in " ".join(static["healthcheck"]["test"])
+
+
+def test_compose_tls_override_gives_the_proxy_a_certificate() -> None:
+    proxy_service = yaml.safe_load((DEPLOY_DIR / "compose.tls.yaml").read_text())["services"]["proxy"]
+    pem = proxy_service["environment"]["ATLAS_TLS_PEM"]
+
+    assert any(volume.endswith(f":{pem}:ro") for volume in proxy_service["volumes"])
+    assert "443:8443" in proxy_service["ports"]
+    assert proxy_service["environment"]["ATLAS_PROXY_TLS_BIND"] == ":8443"
+    assert proxy_service["environment"]["ATLAS_HTTPS_PUBLIC_PORT"] == "443"

@@ -245,14 +245,18 @@ def app_url(base_url: str, path: str) -> str:
 
 
 def new_app_page(browser: Browser, base_url: str, *, viewport: ViewportSize = DESKTOP,
-                 locale: str = "en-US") -> AppPage:
-    """A fresh context (no cookies, no cache) that only reaches localhost and records console output."""
+                 locale: str = "en-US", ignore_https_errors: bool = False) -> AppPage:
+    """A fresh context (no cookies, no cache) that only reaches localhost and records console output.
+
+    `ignore_https_errors`: accept a self-signed certificate (the proxy's TLS tests make one per run).
+    """
     # A phone-sized viewport also behaves like a phone: touch events, and the meta viewport is honoured.
     phone = viewport["width"] < 600
     # Phones say so in their user agent; the app fits its maps to a phone-width map from it.
     agent = {"user_agent": PHONE_USER_AGENT} if phone else {}
     context = browser.new_context(viewport=viewport, locale=locale, service_workers="block",
-                                  is_mobile=phone, has_touch=phone, **agent)
+                                  is_mobile=phone, has_touch=phone, ignore_https_errors=ignore_https_errors,
+                                  **agent)
     blocked: list[str] = []
     block_non_local(context, blocked)
     app_page = AppPage(page=context.new_page(), context=context, base_url=base_url, blocked_urls=blocked)
