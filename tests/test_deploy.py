@@ -85,8 +85,11 @@ def directive(name: str, text: str = CONFIG) -> list[str]:
 
 def header_value(name: str) -> str:
     """The value the proxy sets for a response header (quotes and an `if`/`unless` condition removed)."""
-    (value,) = [re.fullmatch(r'\S+ ("[^"]*"|\S+)(?: (?:if|unless) .*)?', args).group(1)
-                for args in directive("http-response set-header") if args.split(" ", 1)[0] == name]
+    (value,) = [
+        re.fullmatch(r'\S+ ("[^"]*"|\S+)(?: (?:if|unless) .*)?', args).group(1)
+        for args in directive("http-response set-header")
+        if args.split(" ", 1)[0] == name
+    ]
     return value.strip('"')
 
 
@@ -107,8 +110,10 @@ def test_shipped_config_is_valid_for_haproxy(haproxy: Path) -> None:
     # Outside Docker the replicas' name `app` and the static server's `static` do not resolve;
     # nothing else may warn.
     warnings = [line for line in checked.stderr.splitlines() if "[WARNING]" in line]
-    assert warnings and all("could not resolve address 'app'" in line or
-                            "could not resolve address 'static'" in line for line in warnings), warnings
+    assert warnings and all(
+        "could not resolve address 'app'" in line or "could not resolve address 'static'" in line
+        for line in warnings
+    ), warnings
 
 
 def test_shipped_config_with_tls_is_valid_for_haproxy(tls_pem: Path) -> None:
@@ -116,8 +121,11 @@ def test_shipped_config_with_tls_is_valid_for_haproxy(tls_pem: Path) -> None:
     checked = proxy.check_config(CONFIG, env={"ATLAS_TLS_PEM": str(tls_pem)})
 
     assert checked.returncode == 0, checked.stderr
-    warnings = [line for line in checked.stderr.splitlines() if "[WARNING]" in line
-                and "could not resolve address" not in line]
+    warnings = [
+        line
+        for line in checked.stderr.splitlines()
+        if "[WARNING]" in line and "could not resolve address" not in line
+    ]
     assert warnings == []
 
 
@@ -175,7 +183,7 @@ def test_sticky_cookie_is_inserted_by_the_proxy() -> None:
 
 def test_tls_ends_at_the_proxy_when_a_certificate_is_given() -> None:
     front = section("frontend atlas")
-    tls_block = front[front.index(".if defined(ATLAS_TLS_PEM)"):front.index(".endif")]
+    tls_block = front[front.index(".if defined(ATLAS_TLS_PEM)") : front.index(".endif")]
 
     (tls_bind,) = directive("bind", tls_block)
     assert 'ssl crt "${ATLAS_TLS_PEM}"' in tls_bind and "alpn h2,http/1.1" in tls_bind
@@ -266,12 +274,17 @@ def test_csp_allows_streamlits_inline_script_by_its_hash() -> None:
     deploy/kubernetes/ingress.yaml.
     """
     index = (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
-    inline = [m.group(2) for m in re.finditer(r"<script([^>]*)>(.*?)</script>", index, re.S)
-              if "src=" not in m.group(1)]
-    hashes = {"sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
-              for body in inline}
-    script_src = next(part for part in header_value("Content-Security-Policy").split(";")
-                      if part.split()[0] == "script-src")
+    inline = [
+        m.group(2)
+        for m in re.finditer(r"<script([^>]*)>(.*?)</script>", index, re.S)
+        if "src=" not in m.group(1)
+    ]
+    hashes = {
+        "sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() for body in inline
+    }
+    script_src = next(
+        part for part in header_value("Content-Security-Policy").split(";") if part.split()[0] == "script-src"
+    )
 
     assert inline, "expected Streamlit's page to have an inline script"
     assert all(f"'{h}'" in script_src for h in hashes), (hashes, script_src)
@@ -390,8 +403,13 @@ def test_every_kind_is_shipped() -> None:
     assert set(manifests()) == {"Deployment", "Service", "Ingress", "HorizontalPodAutoscaler"}
 
 
+def containers() -> dict[str, dict]:
+    """The Deployment's containers by name."""
+    return {c["name"]: c for c in manifests()["Deployment"]["spec"]["template"]["spec"]["containers"]}
+
+
 def test_deployment_probes_ask_streamlits_health_endpoint() -> None:
-    (container,) = manifests()["Deployment"]["spec"]["template"]["spec"]["containers"]
+    container = containers()["app"]
     port = {p["name"]: p["containerPort"] for p in container["ports"]}
 
     assert port["http"] == 8501
@@ -404,11 +422,34 @@ def test_service_selects_the_deployments_pods_and_ingress_reaches_it() -> None:
     labels = objects["Deployment"]["spec"]["template"]["metadata"]["labels"]
     service = objects["Service"]
     (rule,) = objects["Ingress"]["spec"]["rules"]
-    (path,) = rule["http"]["paths"]
+    routes = {path["path"]: path["backend"]["service"] for path in rule["http"]["paths"]}
 
     assert service["spec"]["selector"].items() <= labels.items()
-    assert path["backend"]["service"]["name"] == service["metadata"]["name"]
-    assert path["backend"]["service"]["port"]["name"] in {p["name"] for p in service["spec"]["ports"]}
+    assert {backend["name"] for backend in routes.values()} == {service["metadata"]["name"]}
+    assert {backend["port"]["name"] for backend in routes.values()} <= {
+        p["name"] for p in service["spec"]["ports"]
+    }
+    assert routes["/"]["port"]["name"] == "http"
+
+
+def test_the_cluster_serves_the_precompressed_frontend_as_compose_does() -> None:
+    """deploy/compose.yaml's `static` service, as a second container of each pod: the Ingress sends
+    the paths HAProxy sends to nginx (deploy/haproxy.cfg) to it."""
+    objects = manifests()
+    static = containers()["static"]
+    compose_static = yaml.safe_load((DEPLOY_DIR / "compose.yaml").read_text())["services"]["static"]
+    (rule,) = objects["Ingress"]["spec"]["rules"]
+    routes = {path["path"]: path["backend"]["service"]["port"]["name"] for path in rule["http"]["paths"]}
+    service_ports = {p["name"]: p["targetPort"] for p in objects["Service"]["spec"]["ports"]}
+    container_ports = {p["name"]: p["containerPort"] for p in static["ports"]}
+
+    assert static["command"] == compose_static["command"]
+    assert static["image"] == containers()["app"]["image"]
+    assert routes["/static/"] == routes["/app/static/"] == "static"
+    assert service_ports["static"] == "static" and container_ports["static"] == 8081
+    assert "listen 8081;" in (DEPLOY_DIR / "nginx-static.conf").read_text()
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert static[probe]["httpGet"] == {"path": "/_static/health", "port": "static"}, probe
 
 
 def test_ingress_keeps_a_viewer_on_one_pod_for_a_long_meeting() -> None:
