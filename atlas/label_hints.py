@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .content import MapContent, Record
+from .labels import nearest_copy_pixel
 from .mercator import WORLD_PX_AT_ZOOM_0, project
 from .views import VIEW_PRESETS, MapView
 
@@ -55,9 +56,8 @@ def _unlabelled(content: MapContent, view: MapView, frame_px: tuple[float, float
 
 def _on_map(position: list[float], view: MapView, frame_px: tuple[float, float]) -> bool:
     cx, cy = project(view.longitude, view.latitude, view.zoom)
-    x, y = project(position[0], position[1], view.zoom)
-    world_px = WORLD_PX_AT_ZOOM_0 * 2**view.zoom
-    x -= round((x - cx) / world_px) * world_px  # the world copy nearest the centre, as drawn
+    # The world copy nearest the centre, as drawn (and as the labels are laid out).
+    x, y = nearest_copy_pixel(position, view.zoom, (cx, cy), WORLD_PX_AT_ZOOM_0 * 2**view.zoom)
     width, height = frame_px
     return abs(x - cx) <= width / 2 and abs(y - cy) <= height / 2
 

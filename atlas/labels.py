@@ -100,7 +100,7 @@ def declutter(
     world_px = WORLD_PX_AT_ZOOM_0 * 2**view.zoom
     kept: list[dict[str, Any]] = []
     boxes: list[tuple[float, float, float, float]] = []
-    points = [_pixel(record["position"], view.zoom, centre, world_px) for record in records]
+    points = [nearest_copy_pixel(record["position"], view.zoom, centre, world_px) for record in records]
     order = sorted(range(len(records)), key=lambda i: -records[i].get("priority", 0))
     for index in order:
         record = records[index]
@@ -135,7 +135,7 @@ def declutter(
     return kept
 
 
-def _pixel(
+def nearest_copy_pixel(
     position: Sequence[float], zoom: float, centre: tuple[float, float], world_px: float
 ) -> tuple[float, float]:
     x, y = project(position[0], position[1], zoom)

@@ -36,25 +36,29 @@ def manifests() -> dict[str, dict]:
     return {obj["kind"]: obj for obj in objects}
 
 
+def missing_tool(reason: str) -> None:
+    """Skip for a tool that is not installed here, but fail under CI, where
+    scripts/install_proxy_deps.sh installs it: the proxy tests must not skip there."""
+    if harness.browser_required() or os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; proxy tests must not skip in CI", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="module")
 def haproxy() -> Path:
-    """Debian's haproxy, or a skip (a failure under CI, where scripts/install_proxy_deps.sh runs)."""
+    """Debian's haproxy, or a skip (a failure under CI)."""
     reason = proxy.haproxy_missing_reason()
     if reason is not None:
-        if harness.browser_required() or os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; proxy tests must not skip in CI", pytrace=False)
-        pytest.skip(reason)
+        missing_tool(reason)
     return proxy.HAPROXY_PATH
 
 
 @pytest.fixture(scope="module")
 def nginx() -> Path:
-    """Debian's nginx, or a skip (a failure under CI, where scripts/install_proxy_deps.sh runs)."""
+    """Debian's nginx, or a skip (a failure under CI)."""
     reason = static_server.nginx_missing_reason()
     if reason is not None:
-        if harness.browser_required() or os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; proxy tests must not skip in CI", pytrace=False)
-        pytest.skip(reason)
+        missing_tool(reason)
     return static_server.NGINX_PATH
 
 
@@ -62,10 +66,7 @@ def nginx() -> Path:
 def tls_pem(haproxy: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A self-signed certificate and key in one PEM file, as ATLAS_TLS_PEM expects (openssl)."""
     if not proxy.OPENSSL_PATH.is_file():
-        message = f"{proxy.OPENSSL_PATH} is missing (scripts/install_proxy_deps.sh)"
-        if harness.browser_required() or os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing_tool(f"{proxy.OPENSSL_PATH} is missing (scripts/install_proxy_deps.sh)")
     return proxy.self_signed_pem(tmp_path_factory.mktemp("tls"))
 
 

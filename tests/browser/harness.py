@@ -119,19 +119,25 @@ class AppServer:
 
     def stop(self) -> None:
         """Terminate the process group, kill it if it lingers, and delete the log."""
-        if self.process.poll() is None:
-            for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
-                try:
-                    os.killpg(self.process.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self.process.wait(timeout=grace)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        self.process.wait()
+        stop_process_group(self.process)
         self.log_path.unlink(missing_ok=True)
+
+
+def stop_process_group(process: subprocess.Popen[bytes]) -> None:
+    """End a server started with `start_new_session=True` and its children: SIGTERM to the group,
+    SIGKILL if it lingers. Shared by the app, proxy and static servers of the tests."""
+    if process.poll() is None:
+        for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(process.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                process.wait(timeout=grace)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+    process.wait()
 
 
 class ServerStartError(RuntimeError):
@@ -159,22 +165,28 @@ def start_app_server(app_dir: Path, script: str = "app.py", *, timeout_s: float 
 
 def wait_for_health(server: AppServer, timeout_s: float) -> None:
     """Poll the health endpoint; a dead process or a timeout raises with the server's output."""
+    wait_until_ok(server.process, f"{server.base_url}/_stcore/health", server.log_tail, timeout_s,
+                  error=ServerStartError, name="streamlit", poll_s=0.1)
+
+
+def wait_until_ok(process: subprocess.Popen[bytes], url: str, log_tail: Callable[[], str], timeout_s: float,
+                  *, error: type[Exception], name: str, poll_s: float) -> None:
+    """Poll `url` until it answers `ok`; `error` (with the server's output) if the process `name`
+    exits first or `timeout_s` passes."""
     # No proxy: an http_proxy variable in the environment must not catch a request to 127.0.0.1.
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise ServerStartError(
-                f"streamlit exited with code {server.process.returncode}:\n{server.log_tail()}")
+        if process.poll() is not None:
+            raise error(f"{name} exited with code {process.returncode}:\n{log_tail()}")
         try:
-            with opener.open(f"{server.base_url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
+            with opener.open(url, timeout=2) as response:
+                if response.read().strip() == b"ok":
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
-        time.sleep(0.1)
-    raise ServerStartError(f"no `ok` from {server.base_url}/_stcore/health in {timeout_s:.0f} s:\n"
-                           f"{server.log_tail()}")
+        time.sleep(poll_s)
+    raise error(f"no `ok` from {url} in {timeout_s:.0f} s:\n{log_tail()}")
 
 
 def launch_chromium(playwright: Playwright) -> Browser:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import os
 import re
-import signal
 import ssl
 import subprocess
 import tempfile
@@ -137,13 +136,7 @@ class Proxy:
         return urllib.request.build_opener(*handlers)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        harness.stop_process_group(self.process)
         self.config_path.unlink(missing_ok=True)
         self.log_path.unlink(missing_ok=True)
         if self.tls_dir is not None:

@@ -9,17 +9,12 @@ run as root, the worker running as root: the repository's .cache/ need not be re
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,14 +95,7 @@ class StaticServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-max_chars:]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        harness.stop_process_group(self.process)
         for path in sorted(self.prefix.rglob("*"), reverse=True):
             path.rmdir() if path.is_dir() else path.unlink()
         self.prefix.rmdir()
@@ -142,18 +130,5 @@ def start_static_server(root: Path | None = None, *, timeout_s: float = 30.0) ->
 
 
 def wait_for_health(server: StaticServer, timeout_s: float) -> None:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise StaticServerStartError(f"nginx exited with code {server.process.returncode}:\n"
-                                         f"{server.log_tail()}")
-        try:
-            with opener.open(server.base_url + HEALTH_PATH, timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.05)
-    raise StaticServerStartError(f"no `ok` from {server.base_url}{HEALTH_PATH} in {timeout_s:.0f} s:\n"
-                                 f"{server.log_tail()}")
+    harness.wait_until_ok(server.process, server.base_url + HEALTH_PATH, server.log_tail, timeout_s,
+                          error=StaticServerStartError, name="nginx", poll_s=0.05)
