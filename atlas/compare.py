@@ -896,6 +896,10 @@ def next_departures(
     start, moment = _as_datetime(first), _as_datetime(after)
     step = dt.timedelta(days=headway_days)
     n = 0 if moment <= start else math.ceil(round((moment - start) / step, 9))
+    # The rounding absorbs float noise in the ratio, but must never give a departure before `after`
+    # (0.4 ms after the first sailing rounded to the first sailing itself: a negative wait).
+    if start + n * step < moment:
+        n += 1
     return [start + (n + k) * step for k in range(count)]
 
 
